@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors';
+import {
+  Agent,
+  AuthorKind,
+  Author,
+  ConversationForAgent,
+  ConversationForVisitor,
+  Id,
+  Message,
+  Timestamp,
+  Visitor,
+} from './entities';
+import { MAX_BODY_CHARS, MAX_PAGE, MAX_PREVIEW_CHARS, PROTOCOL_VERSION } from './limits';
+
+/** conversationId → highest seq the client has seen. */
+export const ResumeMap = z.record(Id, z.number().int().nonnegative());
+
+/* ───────────── client → server ───────────── */
+
+export const HelloVisitor = z.object({
+  t: z.literal('hello'),
+  v: z.number().int(),
+  role: z.literal('visitor'),
+  siteKey: z.string().min(1).max(64),
+  token: z.string().min(1).max(200),
+  resume: ResumeMap.optional(),
+});
+export const HelloAgent = z.object({
+  t: z.literal('hello'),
+  v: z.number().int(),
+  role: z.literal('agent'),
+  resume: ResumeMap.optional(),
+});
+export const Hello = z.discriminatedUnion('role', [HelloVisitor, HelloAgent]);
+export type Hello = z.infer<typeof Hello>;
+
+export const Send = z
+  .object({
+    t: z.literal('send'),
+    /** Client-generated UUID; the server stores it under a unique key so a resend never duplicates. */
+    clientMsgId: z.uuid(),
+    /** Omitted by a visitor to write into its open conversation, or to start one. Required for agents. */
+    conversationId: Id.optional(),
+    body: z.string().max(MAX_BODY_CHARS),
+    /** Agents only: a note for colleagues, never delivered to the visitor. */
+    private: z.boolean().optional(),
+  })
+  .refine((f) => f.body.trim().length > 0, { message: 'body must not be empty', path: ['body'] });
+export type Send = z.infer<typeof Send>;
+
+export const TypingIn = z.object({
+  t: z.literal('typing'),
+  conversationId: Id,
+  /** Visitors may send the text being typed (sneak peek); omitted or empty means "stopped typing"-free ping. */
+  preview: z.string().max(MAX_PREVIEW_CHARS).optional(),
+});
+export const ReadIn = z.object({ t: z.literal('read'), conversationId: Id, seq: z.number().int().nonnegative() });
+export const Fetch = z.object({
+  t: z.literal('fetch'),
+  ref: z.string().max(64),
+  conversationId: Id,
+  afterSeq: z.number().int().nonnegative(),
+  limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+});
+export const Ping = z.object({ t: z.literal('ping'), ref: z.string().max(64).optional() });
+
+/** Every frame type a client may send, keyed by `t`. */
+export const ClientFrameSchemas = {
+  hello: Hello,
+  send: Send,
+  typing: TypingIn,
+  read: ReadIn,
+  fetch: Fetch,
+  ping: Ping,
+} as const;
+export type ClientFrameType = keyof typeof ClientFrameSchemas;
+export type ClientFrame = { [K in ClientFrameType]: z.infer<(typeof ClientFrameSchemas)[K]> }[ClientFrameType];
+
+/* ───────────── server → client ───────────── */
+
+export const Welcome = z.object({
+  t: z.literal('welcome'),
+  v: z.literal(PROTOCOL_VERSION),
+  role: z.enum(['visitor', 'agent']),
+  connectionId: z.string(),
+  serverTime: Timestamp,
+  heartbeatMs: z.number().int().positive(),
+  visitor: Visitor.optional(),
+  agent: Agent.optional(),
+  /**
+   * Visitors: all their conversations. Agents: every open or pending conversation of their sites.
+   * Each carries `lastSeq`, so a client can tell what it has missed even for conversations it did
+   * not name in `resume`.
+   */
+  conversations: z.array(z.union([ConversationForAgent, ConversationForVisitor])),
+});
+export type Welcome = z.infer<typeof Welcome>;
+
+export const Ack = z.object({
+  t: z.literal('ack'),
+  clientMsgId: z.string(),
+  conversationId: Id,
+  seq: z.number().int().positive(),
+  messageId: Id,
+  at: Timestamp,
+  /** True when this clientMsgId had already been stored: the original seq is returned. */
+  duplicate: z.boolean(),
+});
+export type Ack = z.infer<typeof Ack>;
+
+export const Msg = Message.extend({ t: z.literal('msg') });
+export type Msg = z.infer<typeof Msg>;
+
+export const ConversationFrame = z.object({
+  t: z.literal('conversation'),
+  conversation: z.union([ConversationForAgent, ConversationForVisitor]),
+});
+export const TypingOut = z.object({
+  t: z.literal('typing'),
+  conversationId: Id,
+  author: Author,
+  preview: z.string().optional(),
+});
+export const ReadOut = z.object({
+  t: z.literal('read'),
+  conversationId: Id,
+  reader: z.object({ kind: AuthorKind, id: Id }),
+  seq: z.number().int().nonnegative(),
+});
+export const History = z.object({
+  t: z.literal('history'),
+  ref: z.string(),
+  conversationId: Id,
+  messages: z.array(Message),
+  lastSeq: z.number().int().nonnegative(),
+});
+export const Pong = z.object({ t: z.literal('pong'), ref: z.string().optional(), serverTime: Timestamp });
+export const ErrorFrame = z.object({
+  t: z.literal('error'),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  /** The `clientMsgId` or `ref` of the frame that caused the error, when there was one. */
+  ref: z.string().optional(),
+});
+export const Bye = z.object({
+  t: z.literal('bye'),
+  reason: z.enum(['shutdown', 'session_revoked', 'deactivated']),
+  /** Whether the client should reconnect (to this or another node). */
+  reconnect: z.boolean(),
+});
+
+export const ServerFrame = z.discriminatedUnion('t', [
+  Welcome,
+  Ack,
+  Msg,
+  ConversationFrame,
+  TypingOut,
+  ReadOut,
+  History,
+  Pong,
+  ErrorFrame,
+  Bye,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './limits';
+export * from './entities';
+export * from './frames';
+export * from './rest';
+export * from './parse';

@@ -1,0 +1,14 @@
+/** Limits shared by server and clients, so that a client can refuse early what the server would refuse. */
+export const PROTOCOL_VERSION = 1 as const;
+/** Largest WebSocket frame the server reads; bigger ones are rejected before parsing. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Largest message body, in characters. */
+export const MAX_BODY_CHARS = 10_000;
+/** Largest typing preview ("sneak peek"), in characters. */
+export const MAX_PREVIEW_CHARS = 2_000;
+/** Most messages a single history page returns. */
+export const MAX_PAGE = 500;
+/** Seconds without any frame after which the server considers a socket dead. */
+export const HEARTBEAT_MS = 25_000;
+/** Time a socket may stay open without sending `hello`. */
+export const HELLO_TIMEOUT_MS = 10_000;

@@ -1,0 +1,92 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { AppContext } from './shared/context';
+import { installErrorHandler, installJsonParser, JSON_BODY_LIMIT } from './shared/http';
+import { authRoutes } from './auth/routes';
+import { agentRoutes } from './agents/routes';
+import { siteRoutes } from './sites/routes';
+import { visitorRoutes } from './visitors/routes';
+import { agentConversationRoutes, visitorConversationRoutes } from './conversations/routes';
+import { departmentRoutes } from './departments/routes';
+import { opsRoutes, VERSION } from './ops/routes';
+import { demoRoutes } from './bootstrap/demo';
+import type { Gateway } from './realtime/gateway';
+
+export interface AppOptions {
+  trustProxy: boolean;
+  loginPerMinute: number;
+  ping: () => Promise<void>;
+  gateway: Gateway;
+  logger: Logger;
+}
+
+/** The HTTP application: plugins, error shape, and every module's routes. No listening, no sockets. */
+export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    trustProxy: opts.trustProxy,
+    bodyLimit: JSON_BODY_LIMIT,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    disableRequestLogging: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installJsonParser(app);
+  installErrorHandler(app);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    ctx.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parley API',
+        version: VERSION,
+        description:
+          'REST API of Parley, the self-hosted live chat. Agents authenticate with the session cookie from `POST /api/v1/auth/login` and send `x-csrf-token` on state-changing requests; visitors use `Authorization: Bearer <visitor token>` from `POST /api/v1/visitor/session`. The realtime WebSocket protocol at `/ws` is described in docs/protocol.md.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
+          visitorToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    // validatorUrl null: the UI must not call out to a public validator; everything is served locally.
+    uiConfig: { validatorUrl: null, deepLinking: true },
+    staticCSP: true,
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, ctx, { loginPerMinute: opts.loginPerMinute });
+  agentRoutes(app, ctx);
+  siteRoutes(app, ctx);
+  departmentRoutes(app, ctx);
+  visitorRoutes(app, ctx);
+  visitorConversationRoutes(app, ctx);
+  agentConversationRoutes(app, ctx);
+  opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway });
+  demoRoutes(app);
+  return app;
+}

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import type { RateLimit } from './realtime/gateway';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** `postgres://…`, or a SQLite file path. */
+  databaseUrl: string;
+  /** Base URL printed and used for links; defaults to http://localhost:PORT. */
+  publicUrl: string | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+  loginPerMinute: number;
+  heartbeatMs?: number | undefined;
+  sendRate?: { visitor: RateLimit; agent: RateLimit } | undefined;
+  adminEmail: string;
+}
+
+function int(v: string | undefined, fallback: number): number {
+  const n = v === undefined || v === '' ? NaN : Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** Configuration comes from the environment only (twelve-factor); every key has a working default. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = env.PARLEY_DATA_DIR ?? path.resolve('data');
+  return {
+    port: int(env.PORT, 3000),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL ?? path.join(dataDir, 'parley.db'),
+    publicUrl: env.PUBLIC_URL,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    loginPerMinute: int(env.PARLEY_LOGIN_PER_MINUTE, 10),
+    heartbeatMs: env.PARLEY_HEARTBEAT_MS ? int(env.PARLEY_HEARTBEAT_MS, 25_000) : undefined,
+    sendRate: env.PARLEY_SEND_RATE
+      ? {
+          visitor: { perSecond: int(env.PARLEY_SEND_RATE, 10), burst: 3 * int(env.PARLEY_SEND_RATE, 10) },
+          agent: { perSecond: 2 * int(env.PARLEY_SEND_RATE, 10), burst: 6 * int(env.PARLEY_SEND_RATE, 10) },
+        }
+      : undefined,
+    adminEmail: env.PARLEY_ADMIN_EMAIL ?? 'admin@parley.local',
+  };
+}

@@ -1,0 +1,305 @@
+import type { Message } from '@parley/protocol';
+import { isUniqueViolation } from '../db/dialect';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { AppError, notFound } from '../shared/errors';
+import { newId } from '../shared/crypto';
+import type { Actor, AgentActor, AppContext, VisitorActor } from '../shared/context';
+import { canAccessSite } from '../agents/policies';
+import { agentStore } from '../agents/store';
+import { checkConversation } from './policies';
+import { presentMessage } from './presenters';
+import { conversationStore, type ConversationRow, type MessageRow } from './store';
+
+const PREVIEW_CHARS = 140;
+const MAX_ATTEMPTS = 3;
+
+export interface SendInput {
+  clientMsgId: string;
+  conversationId?: string | undefined;
+  body: string;
+  private?: boolean | undefined;
+}
+
+export interface SendResult {
+  message: Message;
+  duplicate: boolean;
+  conversation: ConversationRow;
+}
+
+type Sender = VisitorActor | AgentActor;
+
+function authorOf(actor: Sender): { kind: 'visitor' | 'agent'; id: string; name: string | null } {
+  return { kind: actor.kind, id: actor.id, name: actor.name };
+}
+
+/* ───────────── check… ───────────── */
+
+function checkSendInput(actor: Sender, input: SendInput): void {
+  if (input.private && actor.kind !== 'agent') throw new AppError('forbidden', 'only agents can write private notes', 403);
+  if (actor.kind === 'agent' && input.conversationId === undefined) {
+    throw new AppError('validation_failed', 'conversationId is required for agents', 422);
+  }
+}
+
+/* ───────────── do… (inside the caller's transaction) ───────────── */
+
+function newConversationRow(actor: VisitorActor, now: number): ConversationRow {
+  return {
+    id: newId(),
+    site_id: actor.siteId,
+    visitor_id: actor.id,
+    status: 'open',
+    assignee_id: null,
+    department_id: null,
+    last_seq: 0,
+    created_at: now,
+    updated_at: now,
+    first_response_at: null,
+    closed_at: null,
+    last_message_at: null,
+    last_message_preview: null,
+    rating: null,
+    rating_comment: null,
+  };
+}
+
+type Change = 'created' | 'reopened' | 'assigned';
+
+/** Where a visitor's message goes: the named conversation, its open one, or a new one. */
+async function doResolveVisitorConversation(
+  trx: Kysely<DB>,
+  actor: VisitorActor,
+  conversationId: string | undefined,
+  now: number,
+): Promise<{ conv: ConversationRow; change: Change | null }> {
+  if (conversationId !== undefined) {
+    const conv = await checkConversation(trx, actor, conversationId);
+    if (conv.status !== 'closed') return { conv, change: null };
+    // A message typed into a chat that was closed meanwhile is not lost: it lands in the visitor's
+    // open conversation, or reopens this one. The ack says where it went.
+    const open = await conversationStore.openForVisitor(trx, actor.id);
+    if (open) return { conv: open, change: null };
+    await conversationStore.update(trx, conv.id, { status: 'open', closed_at: null, updated_at: now });
+    return { conv: { ...conv, status: 'open', closed_at: null }, change: 'reopened' };
+  }
+  const open = await conversationStore.openForVisitor(trx, actor.id);
+  if (open) return { conv: open, change: null };
+  const conv = newConversationRow(actor, now);
+  await conversationStore.insert(trx, conv);
+  return { conv, change: 'created' };
+}
+
+async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: number) {
+  const existing = await conversationStore.messageByClientId(trx, actor.kind, actor.id, input.clientMsgId);
+  if (existing) {
+    const samePrivacy = (existing.private === 1) === (input.private ?? false);
+    const sameTarget = input.conversationId === undefined || input.conversationId === existing.conversation_id || actor.kind === 'visitor';
+    if (existing.body !== input.body || !samePrivacy || !sameTarget) {
+      throw new AppError('client_msg_id_conflict', 'this clientMsgId was already used for a different message', 409);
+    }
+    const conv = await conversationStore.byId(trx, existing.conversation_id);
+    if (!conv) throw notFound('conversation');
+    return { row: existing, conv, duplicate: true, change: null };
+  }
+
+  let conv: ConversationRow;
+  let change: Change | null = null;
+  if (actor.kind === 'visitor') {
+    ({ conv, change } = await doResolveVisitorConversation(trx, actor, input.conversationId, now));
+  } else {
+    conv = await checkConversation(trx, actor, input.conversationId ?? '');
+    if (conv.status === 'closed') throw new AppError('conversation_closed', 'the conversation is closed; reopen it first', 409);
+  }
+
+  const isPublicAgentReply = actor.kind === 'agent' && !input.private;
+  const seq = await conversationStore.nextSeq(trx, conv.id, {
+    at: now,
+    preview: input.private ? null : input.body.slice(0, PREVIEW_CHARS),
+    firstResponse: isPublicAgentReply,
+    // The first agent to answer an unassigned chat takes it.
+    assignTo: isPublicAgentReply ? actor.id : null,
+  });
+  if (isPublicAgentReply && conv.assignee_id === null) {
+    conv = { ...conv, assignee_id: actor.id };
+    change ??= 'assigned';
+  }
+  const row: MessageRow = {
+    id: newId(),
+    conversation_id: conv.id,
+    seq,
+    author_kind: actor.kind,
+    author_id: actor.id,
+    private: input.private ? 1 : 0,
+    body: input.body,
+    attachments: '[]',
+    client_msg_id: input.clientMsgId,
+    created_at: now,
+  };
+  await conversationStore.insertMessage(trx, row);
+  return { row, conv: { ...conv, last_seq: seq }, duplicate: false, change };
+}
+
+/** Run a write transaction, retrying when a concurrent writer won a unique-key race (the retry then sees its row). */
+async function withRetry<T>(ctx: AppContext, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction().execute(fn);
+    } catch (e) {
+      if (attempt >= MAX_ATTEMPTS || !isUniqueViolation(e)) throw e;
+    }
+  }
+}
+
+/* ───────────── notify… (after commit) ───────────── */
+
+function notifyConversation(ctx: AppContext, conv: ConversationRow, reason: 'created' | 'assigned' | 'closed' | 'reopened'): void {
+  ctx.bus.publish({ type: 'conversation.changed', siteId: conv.site_id, conversationId: conv.id, visitorId: conv.visitor_id, reason });
+}
+
+function notifyMessage(ctx: AppContext, conv: ConversationRow, message: Message): void {
+  ctx.bus.publish({ type: 'message.created', siteId: conv.site_id, conversationId: conv.id, visitorId: conv.visitor_id, message });
+}
+
+/* ───────────── actions ───────────── */
+
+/**
+ * Append a message to a conversation's log. Acknowledge only what this returns: it has been
+ * committed. A repeat of the same clientMsgId returns the stored message instead of a new one.
+ */
+export async function sendMessage(ctx: AppContext, actor: Sender, input: SendInput): Promise<SendResult> {
+  checkSendInput(actor, input);
+  const now = ctx.clock.now();
+  const r = await withRetry(ctx, (trx) => doSend(trx, actor, input, now));
+  const authorName = r.duplicate ? await authorNameOf(ctx, r.row) : authorOf(actor).name;
+  const message = presentMessage(r.row, authorName);
+  if (!r.duplicate) {
+    if (r.change) notifyConversation(ctx, r.conv, r.change);
+    notifyMessage(ctx, r.conv, message);
+    ctx.metrics.messages.inc({ author: actor.kind });
+  }
+  return { message, duplicate: r.duplicate, conversation: r.conv };
+}
+
+async function authorNameOf(ctx: AppContext, row: MessageRow): Promise<string | null> {
+  const page = await conversationStore.messagesAfter(ctx.db, row.conversation_id, row.seq - 1, 1, true);
+  return page[0]?.author_name ?? null;
+}
+
+/** A visitor's open conversation, created if there is none. Safe under concurrent calls: one wins, all get it. */
+export async function startConversation(ctx: AppContext, actor: VisitorActor): Promise<{ conversation: ConversationRow; created: boolean }> {
+  const now = ctx.clock.now();
+  const r = await withRetry(ctx, async (trx) => {
+    const open = await conversationStore.openForVisitor(trx, actor.id);
+    if (open) return { conversation: open, created: false };
+    const conv = newConversationRow(actor, now);
+    await conversationStore.insert(trx, conv);
+    return { conversation: conv, created: true };
+  });
+  if (r.created) notifyConversation(ctx, r.conversation, 'created');
+  return r;
+}
+
+export async function fetchMessages(
+  ctx: AppContext,
+  actor: Actor,
+  conversationId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<{ messages: Message[]; lastSeq: number; hasMore: boolean }> {
+  const conv = await checkConversation(ctx.db, actor, conversationId);
+  const includePrivate = actor.kind !== 'visitor';
+  const rows = await conversationStore.messagesAfter(ctx.db, conversationId, afterSeq, limit, includePrivate);
+  const messages = rows.map((r) => presentMessage(r, r.author_name));
+  const last = rows.at(-1)?.seq ?? afterSeq;
+  return { messages, lastSeq: conv.last_seq, hasMore: rows.length === limit && last < conv.last_seq };
+}
+
+/** Append a system line to the log (assignments, closing) so that history and resume carry it too. */
+async function doSystemMessage(trx: Kysely<DB>, conv: ConversationRow, body: string, now: number): Promise<MessageRow> {
+  const seq = await conversationStore.nextSeq(trx, conv.id, { at: now, preview: null, firstResponse: false, assignTo: null });
+  const row: MessageRow = {
+    id: newId(),
+    conversation_id: conv.id,
+    seq,
+    author_kind: 'system',
+    author_id: null,
+    private: 0,
+    body,
+    attachments: '[]',
+    client_msg_id: null,
+    created_at: now,
+  };
+  await conversationStore.insertMessage(trx, row);
+  return row;
+}
+
+async function changeConversation(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  reason: 'assigned' | 'closed' | 'reopened',
+  apply: (trx: Kysely<DB>, conv: ConversationRow, now: number) => Promise<{ patch: Partial<ConversationRow>; line: string } | null>,
+): Promise<ConversationRow> {
+  const now = ctx.clock.now();
+  const r = await withRetry(ctx, async (trx) => {
+    const conv = await checkConversation(trx, actor, id);
+    const change = await apply(trx, conv, now);
+    if (!change) return { conv, line: null };
+    await conversationStore.update(trx, id, { ...change.patch, updated_at: now });
+    const line = await doSystemMessage(trx, conv, change.line, now);
+    return { conv: { ...conv, ...change.patch, last_seq: line.seq }, line };
+  });
+  if (r.line) {
+    notifyConversation(ctx, r.conv, reason);
+    notifyMessage(ctx, r.conv, presentMessage(r.line, null));
+  }
+  return r.conv;
+}
+
+export function assignConversation(ctx: AppContext, actor: AgentActor, id: string, agentId: string | null): Promise<ConversationRow> {
+  return changeConversation(ctx, actor, id, 'assigned', async (trx, conv) => {
+    if (conv.assignee_id === agentId) return null;
+    if (agentId === null) return { patch: { assignee_id: null }, line: `${actor.name} unassigned the conversation` };
+    const target = await agentStore.byId(trx, agentId);
+    if (!target || target.active !== 1) throw new AppError('validation_failed', 'no such active agent', 422);
+    const targetSites = target.role === 'agent' ? new Set((await agentStore.siteIdsFor(trx, [agentId])).get(agentId)) : 'all';
+    if (!canAccessSite({ ...actor, siteIds: targetSites }, conv.site_id)) {
+      throw new AppError('validation_failed', 'that agent has no access to this site', 422);
+    }
+    const line = agentId === actor.id ? `${actor.name} joined the conversation` : `${actor.name} assigned the conversation to ${target.name}`;
+    return { patch: { assignee_id: agentId }, line };
+  });
+}
+
+export function closeConversation(ctx: AppContext, actor: AgentActor | VisitorActor, id: string): Promise<ConversationRow> {
+  return changeConversation(ctx, actor, id, 'closed', (_trx, conv, now) => {
+    if (conv.status === 'closed') return Promise.resolve(null);
+    const who = actor.kind === 'agent' ? actor.name : 'The visitor';
+    return Promise.resolve({ patch: { status: 'closed' as const, closed_at: now }, line: `${who} closed the conversation` });
+  });
+}
+
+export function reopenConversation(ctx: AppContext, actor: AgentActor, id: string): Promise<ConversationRow> {
+  return changeConversation(ctx, actor, id, 'reopened', async (trx, conv) => {
+    if (conv.status !== 'closed') return null;
+    if (await conversationStore.openForVisitor(trx, conv.visitor_id)) {
+      throw new AppError('conflict', 'the visitor already has another open conversation', 409);
+    }
+    return { patch: { status: 'open' as const, closed_at: null }, line: `${actor.name} reopened the conversation` };
+  });
+}
+
+/** Raise the actor's read mark (never lowers it, never beyond the log). */
+export async function markRead(ctx: AppContext, actor: AgentActor | VisitorActor, id: string, seq: number): Promise<number> {
+  const conv = await checkConversation(ctx.db, actor, id);
+  const stored = await conversationStore.raiseReadMark(ctx.db, {
+    conversationId: id,
+    kind: actor.kind,
+    participantId: actor.id,
+    seq: Math.min(seq, conv.last_seq),
+    at: ctx.clock.now(),
+  });
+  ctx.bus.publish({ type: 'read', siteId: conv.site_id, conversationId: id, visitorId: conv.visitor_id, reader: { kind: actor.kind, id: actor.id }, seq: stored });
+  return stored;
+}

@@ -1,0 +1,70 @@
+import type { ConversationForAgent, ConversationForVisitor } from '@parley/protocol';
+import type { AgentActor, AppContext, VisitorActor } from '../shared/context';
+import { checkConversation } from './policies';
+import { presentConversationForAgent, presentConversationForVisitor } from './presenters';
+import { conversationStore, type AgentListFilter } from './store';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+
+async function ownReadMarks(db: Kysely<DB>, agentId: string, ids: readonly string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('read_marks')
+    .select(['conversation_id', 'read_seq'])
+    .where('participant_kind', '=', 'agent')
+    .where('participant_id', '=', agentId)
+    .where('conversation_id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.conversation_id, Number(r.read_seq)]));
+}
+
+/** The agent's inbox: two queries whatever the page size. */
+export async function listConversationsForAgent(
+  ctx: AppContext,
+  actor: AgentActor,
+  filter: Omit<AgentListFilter, 'siteIds'> & { siteId?: string | undefined },
+): Promise<ConversationForAgent[]> {
+  let siteIds: AgentListFilter['siteIds'] = actor.siteIds === 'all' ? 'all' : [...actor.siteIds];
+  if (filter.siteId !== undefined) {
+    siteIds = siteIds === 'all' || siteIds.includes(filter.siteId) ? [filter.siteId] : [];
+  }
+  const rows = await conversationStore.listForAgent(ctx.db, { ...filter, siteIds });
+  const marks = await ownReadMarks(
+    ctx.db,
+    actor.id,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => presentConversationForAgent(r, marks.get(r.id) ?? 0));
+}
+
+export async function getConversationForAgent(ctx: AppContext, actor: AgentActor, id: string): Promise<ConversationForAgent> {
+  await checkConversation(ctx.db, actor, id);
+  const row = await conversationStore.forAgent(ctx.db, id);
+  if (!row) throw new Error('conversation vanished');
+  const marks = await ownReadMarks(ctx.db, actor.id, [id]);
+  return presentConversationForAgent(row, marks.get(id) ?? 0);
+}
+
+export async function listConversationsForVisitor(ctx: AppContext, actor: VisitorActor): Promise<ConversationForVisitor[]> {
+  const rows = await conversationStore.listForVisitor(ctx.db, actor.id);
+  return rows.map(presentConversationForVisitor);
+}
+
+/**
+ * One conversation as every kind of recipient sees it, loaded with a fixed number of queries so
+ * that a fan-out to many agents costs the same as to one.
+ */
+export async function loadConversationViews(
+  ctx: AppContext,
+  id: string,
+  visitorId: string,
+): Promise<{ forAgent: (agentId: string) => ConversationForAgent; forVisitor: ConversationForVisitor | null } | null> {
+  const row = await conversationStore.forAgent(ctx.db, id);
+  if (!row) return null;
+  const marks = await conversationStore.agentReadMarks(ctx.db, id);
+  const vrow = (await conversationStore.listForVisitor(ctx.db, visitorId, id))[0];
+  return {
+    forAgent: (agentId) => presentConversationForAgent(row, marks.get(agentId) ?? 0),
+    forVisitor: vrow ? presentConversationForVisitor(vrow) : null,
+  };
+}

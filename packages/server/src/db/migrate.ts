@@ -1,0 +1,24 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m001 from './migrations/001_initial';
+
+/** Migrations are imported statically so that they ship inside any bundle and need no file system walk. */
+const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+class StaticProvider implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations);
+  }
+}
+
+export interface MigrateResult {
+  applied: string[];
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrateResult> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(), migrationTableName: 'parley_migrations', migrationLockTableName: 'parley_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

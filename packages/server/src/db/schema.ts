@@ -1,0 +1,148 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as Kysely sees them. Times are milliseconds since the epoch (bigint in PostgreSQL,
+ * integer in SQLite) so that both dialects sort, compare and aggregate them the same way; booleans
+ * are 0/1 integers for the same reason; JSON is stored as text.
+ */
+export interface SitesTable {
+  id: string;
+  key: string;
+  name: string;
+  allowed_origins: string;
+  settings: string;
+  identity_secret: string;
+  created_at: number;
+}
+
+export interface AgentsTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: 'owner' | 'admin' | 'agent';
+  status: 'online' | 'away' | 'offline';
+  max_chats: number;
+  avatar_url: string | null;
+  active: number;
+  must_change_password: number;
+  failed_logins: number;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SiteAgentsTable {
+  site_id: string;
+  agent_id: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  agent_id: string;
+  csrf_token: string;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface AgentStatusLogTable {
+  id: Generated<number>;
+  agent_id: string;
+  status: 'online' | 'away' | 'offline';
+  at: number;
+}
+
+export interface DepartmentsTable {
+  id: string;
+  site_id: string | null;
+  name: string;
+  created_at: number;
+}
+
+export interface DepartmentAgentsTable {
+  department_id: string;
+  agent_id: string;
+}
+
+export interface VisitorsTable {
+  id: string;
+  site_id: string;
+  token_hash: string;
+  external_id: string | null;
+  name: string | null;
+  email: string | null;
+  attributes: string;
+  user_agent: string | null;
+  last_page_url: string | null;
+  last_page_title: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+export interface PageViewsTable {
+  id: Generated<number>;
+  visitor_id: string;
+  site_id: string;
+  url: string;
+  title: string | null;
+  referrer: string | null;
+  at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  site_id: string;
+  visitor_id: string;
+  status: 'open' | 'pending' | 'closed';
+  assignee_id: string | null;
+  department_id: string | null;
+  last_seq: number;
+  created_at: number;
+  updated_at: number;
+  first_response_at: number | null;
+  closed_at: number | null;
+  last_message_at: number | null;
+  last_message_preview: string | null;
+  rating: 'good' | 'bad' | null;
+  rating_comment: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author_kind: 'visitor' | 'agent' | 'bot' | 'system';
+  author_id: string | null;
+  private: number;
+  body: string;
+  attachments: string;
+  client_msg_id: string | null;
+  created_at: number;
+}
+
+export interface ReadMarksTable {
+  conversation_id: string;
+  participant_kind: 'visitor' | 'agent' | 'bot';
+  participant_id: string;
+  read_seq: number;
+  updated_at: number;
+}
+
+export interface DB {
+  sites: SitesTable;
+  agents: AgentsTable;
+  site_agents: SiteAgentsTable;
+  sessions: SessionsTable;
+  agent_status_log: AgentStatusLogTable;
+  departments: DepartmentsTable;
+  department_agents: DepartmentAgentsTable;
+  visitors: VisitorsTable;
+  page_views: PageViewsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  read_marks: ReadMarksTable;
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import {
+  HEARTBEAT_MS,
+  HELLO_TIMEOUT_MS,
+  decodeClientFrame,
+  type ClientFrame,
+  type ErrorCode,
+  type ServerFrame,
+} from '@parley/protocol';
+import type { AppContext } from '../shared/context';
+import type { DomainEvent } from '../shared/events';
+import { AppError } from '../shared/errors';
+import { presentMessageForVisitor } from '../conversations/presenters';
+import { loadConversationViews } from '../conversations/queries';
+import { Connection, type ConnectionMeta } from './connection';
+import { Registry } from './recipients';
+import { CLOSE, type RealtimeSocket } from './socket';
+import { handleFrame, type HandlerEnv } from './handlers';
+
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+export interface GatewayOptions {
+  heartbeatMs?: number;
+  helloTimeoutMs?: number;
+  sendRate?: { visitor: RateLimit; agent: RateLimit };
+}
+
+/**
+ * The realtime core: owns connections, runs each frame through its handler, and fans domain events
+ * out to the right sockets. Knows sockets only through `RealtimeSocket`.
+ */
+export class Gateway {
+  readonly registry = new Registry();
+  private readonly heartbeatMs: number;
+  private readonly helloTimeoutMs: number;
+  private readonly env: HandlerEnv;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private chain: Promise<void> = Promise.resolve();
+  private draining = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    opts: GatewayOptions = {},
+  ) {
+    this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
+    this.helloTimeoutMs = opts.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+    this.env = {
+      ctx,
+      heartbeatMs: this.heartbeatMs,
+      sendRate: opts.sendRate ?? { visitor: { perSecond: 10, burst: 30 }, agent: { perSecond: 20, burst: 60 } },
+      registry: this.registry,
+      fail: (c, code, message, ref) => this.fail(c, code, message, ref),
+    };
+    this.unsubscribe = ctx.bus.subscribe((e) => {
+      // Events are delivered in publish order; most are handled synchronously.
+      this.chain = this.chain.then(() => this.deliver(e)).catch((err: unknown) => ctx.log.error({ err, event: e.type }, 'fan-out failed'));
+    });
+    const tick = Math.max(50, Math.min(this.heartbeatMs, this.helloTimeoutMs) / 2);
+    this.sweeper = setInterval(() => this.sweep(), tick);
+    this.sweeper.unref();
+  }
+
+  open(socket: RealtimeSocket, meta: Omit<ConnectionMeta, 'id'>): Connection {
+    const conn = new Connection(socket, { ...meta, id: randomUUID() }, this.ctx.clock.now());
+    if (this.draining) {
+      conn.send({ t: 'bye', reason: 'shutdown', reconnect: true });
+      conn.close(CLOSE.goingAway, 'server shutting down');
+      return conn;
+    }
+    this.registry.all.add(conn);
+    return conn;
+  }
+
+  /** A complete text frame, already checked for size and UTF-8 by the transport. */
+  receive(conn: Connection, text: string): void {
+    conn.lastSeenAt = this.ctx.clock.now();
+    const decoded = decodeClientFrame(text);
+    if (!decoded.ok) {
+      this.ctx.log.info({ conn: conn.meta.id, code: decoded.code, message: decoded.message }, 'rejected frame');
+      this.fail(conn, decoded.code, decoded.message, decoded.ref);
+      return;
+    }
+    const frame: ClientFrame = decoded.value;
+    this.ctx.metrics.frames.inc({ type: frame.t });
+    conn.queue = conn.queue.then(() => this.run(conn, frame));
+  }
+
+  private async run(conn: Connection, frame: ClientFrame): Promise<void> {
+    if (conn.closed) return;
+    try {
+      await handleFrame(this.env, conn, frame);
+    } catch (err) {
+      const ref = frame.t === 'send' ? frame.clientMsgId : 'ref' in frame ? frame.ref : undefined;
+      if (err instanceof AppError) {
+        this.fail(conn, err.code, err.message, ref);
+      } else {
+        this.ctx.log.error({ err, conn: conn.meta.id, frame: frame.t }, 'frame handler failed');
+        this.fail(conn, 'internal', 'internal error; retry later', ref);
+      }
+    }
+  }
+
+  /** The transport rejected a frame before decoding (too large, not UTF-8, binary). */
+  reject(conn: Connection, code: ErrorCode, message: string): void {
+    this.ctx.log.info({ conn: conn.meta.id, code }, 'rejected frame');
+    this.fail(conn, code, message);
+  }
+
+  pong(conn: Connection): void {
+    conn.lastSeenAt = this.ctx.clock.now();
+  }
+
+  closed(conn: Connection): void {
+    conn.closed = true;
+    if (conn.auth) this.ctx.metrics.connections.dec({ role: conn.auth.role });
+    this.registry.remove(conn);
+  }
+
+  private fail(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
+    this.ctx.metrics.frameErrors.inc({ code });
+    conn.send(ref === undefined ? { t: 'error', code, message } : { t: 'error', code, message, ref });
+  }
+
+  private sweep(): void {
+    const now = this.ctx.clock.now();
+    for (const c of this.registry.all) {
+      if (!c.auth && now - c.openedAt > this.helloTimeoutMs) {
+        this.fail(c, 'hello_timeout', 'no hello received in time');
+        c.close(CLOSE.helloTimeout, 'hello timeout');
+      } else if (now - c.lastSeenAt > 2 * this.heartbeatMs) {
+        c.close(CLOSE.goingAway, 'heartbeat timeout');
+      } else if (now - c.lastPingAt >= this.heartbeatMs) {
+        c.lastPingAt = now;
+        c.socket.ping?.();
+      }
+    }
+  }
+
+  private async deliver(e: DomainEvent): Promise<void> {
+    const r = this.registry;
+    switch (e.type) {
+      case 'message.created': {
+        const visible = presentMessageForVisitor(e.message);
+        if (visible) {
+          const text = serialize({ t: 'msg', ...visible });
+          for (const c of r.visitor(e.visitorId)) c.push(text);
+        }
+        const text = serialize({ t: 'msg', ...e.message });
+        for (const c of r.agentsOfSite(e.siteId)) c.push(text);
+        return;
+      }
+      case 'typing': {
+        const authorId = e.author.id;
+        if (e.author.kind !== 'visitor') {
+          // Agents' drafts are never shown to visitors: only the fact that someone is typing.
+          const text = serialize({ t: 'typing', conversationId: e.conversationId, author: e.author });
+          for (const c of r.visitor(e.visitorId)) c.push(text);
+        }
+        const text = serialize(
+          e.author.kind === 'visitor' && e.preview !== undefined
+            ? { t: 'typing', conversationId: e.conversationId, author: e.author, preview: e.preview }
+            : { t: 'typing', conversationId: e.conversationId, author: e.author },
+        );
+        for (const c of r.agentsOfSite(e.siteId)) if (c.auth?.actor.id !== authorId) c.push(text);
+        return;
+      }
+      case 'read': {
+        const text = serialize({ t: 'read', conversationId: e.conversationId, reader: e.reader, seq: e.seq });
+        for (const c of r.visitor(e.visitorId)) c.push(text);
+        for (const c of r.agentsOfSite(e.siteId)) c.push(text);
+        return;
+      }
+      case 'conversation.changed': {
+        const views = await loadConversationViews(this.ctx, e.conversationId, e.visitorId);
+        if (!views) return;
+        if (views.forVisitor) {
+          const text = serialize({ t: 'conversation', conversation: views.forVisitor });
+          for (const c of r.visitor(e.visitorId)) c.push(text);
+        }
+        for (const c of r.agentsOfSite(e.siteId)) {
+          if (c.auth?.role === 'agent') c.push(serialize({ t: 'conversation', conversation: views.forAgent(c.auth.actor.id) }));
+        }
+        return;
+      }
+      case 'agent.signed_out': {
+        for (const c of [...r.agent(e.agentId)]) {
+          const sid = c.auth?.role === 'agent' ? c.auth.actor.sessionId : null;
+          if (e.sessionIds === 'all' || (sid !== null && e.sessionIds.includes(sid))) {
+            c.send({ t: 'bye', reason: e.reason, reconnect: false });
+            c.close(CLOSE.unauthorized, e.reason);
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  /** Graceful shutdown: refuse new sockets, tell the connected ones to reconnect (elsewhere), close them. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    for (const c of this.registry.all) c.queue = c.queue.then(() => undefined);
+    await Promise.allSettled([...this.registry.all].map((c) => c.queue));
+    await this.chain;
+    for (const c of [...this.registry.all]) {
+      c.send({ t: 'bye', reason: 'shutdown', reconnect: true });
+      c.close(CLOSE.goingAway, 'server shutting down');
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.unsubscribe();
+  }
+}
+
+function serialize(f: ServerFrame): string {
+  return JSON.stringify(f);
+}
