@@ -12,6 +12,7 @@ export interface ServerConfig {
   trustProxy: boolean;
   loginPerMinute: number;
   heartbeatMs?: number | undefined;
+  helloTimeoutMs?: number | undefined;
   sendRate?: { visitor: RateLimit; agent: RateLimit } | undefined;
   adminEmail: string;
 }

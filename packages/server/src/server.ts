@@ -46,7 +46,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     metrics: createMetrics(),
   };
   const firstRun = await ensureFirstRun(ctx, config.adminEmail);
-  const gateway = new Gateway(ctx, { heartbeatMs: config.heartbeatMs, sendRate: config.sendRate });
+  const gateway = new Gateway(ctx, { heartbeatMs: config.heartbeatMs, helloTimeoutMs: config.helloTimeoutMs, sendRate: config.sendRate });
   const app = await buildApp(ctx, { trustProxy: config.trustProxy, loginPerMinute: config.loginPerMinute, ping: () => database.ping(), gateway, logger });
   const wss = attachWebSocket(app.server, gateway, { sessionCookie: SESSION_COOKIE, trustProxy: config.trustProxy });
   await app.listen({ port: config.port, host: config.host });

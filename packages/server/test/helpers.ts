@@ -158,9 +158,9 @@ export class RawSocket {
     });
   }
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<RawSocket> {
+  static open(url: string, headers: Record<string, string> = {}, opts: { autoPong?: boolean } = {}): Promise<RawSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { headers, autoPong: opts.autoPong ?? true });
       const s = new RawSocket(ws);
       ws.once('open', () => resolve(s));
       ws.once('error', reject);
@@ -174,7 +174,7 @@ export class RawSocket {
   /** The earliest frame not yet returned by `next` that matches; waits for one if there is none. */
   next<T extends ServerFrame['t']>(t: T, pred: (f: ServerFrameOf<T>) => boolean = () => true, timeoutMs = 5000): Promise<ServerFrameOf<T>> {
     const match = (f: ServerFrame): f is ServerFrameOf<T> => f.t === t && pred(f as ServerFrameOf<T>);
-    const found = this.frames.find((f) => !this.consumed.has(f) && match(f));
+    const found = this.frames.find((f): f is ServerFrameOf<T> => !this.consumed.has(f) && match(f));
     if (found) {
       this.consumed.add(found);
       return Promise.resolve(found);

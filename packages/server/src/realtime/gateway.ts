@@ -23,9 +23,9 @@ export interface RateLimit {
 }
 
 export interface GatewayOptions {
-  heartbeatMs?: number;
-  helloTimeoutMs?: number;
-  sendRate?: { visitor: RateLimit; agent: RateLimit };
+  heartbeatMs?: number | undefined;
+  helloTimeoutMs?: number | undefined;
+  sendRate?: { visitor: RateLimit; agent: RateLimit } | undefined;
 }
 
 /**
