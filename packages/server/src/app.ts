@@ -25,6 +25,13 @@ export interface AppOptions {
   logger: Logger;
 }
 
+const routeLists = new WeakMap<FastifyInstance, { path: string; methods: string[] }[]>();
+
+/** Every route registered on an app, for the test that holds the OpenAPI document complete. */
+export function registeredRoutes(app: FastifyInstance): { path: string; methods: string[] }[] {
+  return routeLists.get(app) ?? [];
+}
+
 /** The HTTP application: plugins, error shape, and every module's routes. No listening, no sockets. */
 export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -33,6 +40,11 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     bodyLimit: JSON_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+  });
+  const routes: { path: string; methods: string[] }[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    routes.push({ path: r.url, methods: [r.method].flat() });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
