@@ -55,7 +55,11 @@ export const TypingIn = z.object({
   /** Visitors may send the text being typed (sneak peek); omitted or empty means "stopped typing"-free ping. */
   preview: z.string().max(MAX_PREVIEW_CHARS).optional(),
 });
-export const ReadIn = z.object({ t: z.literal('read'), conversationId: Id, seq: z.number().int().nonnegative() });
+export const ReadIn = z.object({
+  t: z.literal('read'),
+  conversationId: Id,
+  seq: z.number().int().nonnegative(),
+});
 export const Fetch = z.object({
   t: z.literal('fetch'),
   ref: z.string().max(64),
@@ -75,7 +79,9 @@ export const ClientFrameSchemas = {
   ping: Ping,
 } as const;
 export type ClientFrameType = keyof typeof ClientFrameSchemas;
-export type ClientFrame = { [K in ClientFrameType]: z.infer<(typeof ClientFrameSchemas)[K]> }[ClientFrameType];
+export type ClientFrame = {
+  [K in ClientFrameType]: z.infer<(typeof ClientFrameSchemas)[K]>;
+}[ClientFrameType];
 
 /* ───────────── server → client ───────────── */
 

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { ErrorCode } from './errors';
 import { ClientFrameSchemas, ServerFrame, type ClientFrame } from './frames';
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; ref?: string };
+export type Decoded<T> =
+  { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; ref?: string };
 
 class PoisonedKey extends Error {}
 
@@ -38,7 +39,11 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
   try {
     raw = parseJsonSafe(text);
   } catch (e) {
-    return { ok: false, code: 'bad_json', message: e instanceof PoisonedKey ? e.message : 'frame is not valid JSON' };
+    return {
+      ok: false,
+      code: 'bad_json',
+      message: e instanceof PoisonedKey ? e.message : 'frame is not valid JSON',
+    };
   }
   const ref = refOf(raw);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -56,7 +61,7 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
   const schema = ClientFrameSchemas[t as keyof typeof ClientFrameSchemas];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, code: 'bad_frame', message: formatIssues(parsed.error), ref };
-  return { ok: true, value: parsed.data as ClientFrame };
+  return { ok: true, value: parsed.data };
 }
 
 /** Decode one frame from the server (used by clients; tolerant of frame types it does not know). */

@@ -21,7 +21,10 @@ export const ErrorResponse = z.object({
   requestId: z.string().optional(),
 });
 
-const Email = z.email().max(254).transform((s) => s.toLowerCase());
+const Email = z
+  .email()
+  .max(254)
+  .transform((s) => s.toLowerCase());
 const Password = z.string().min(10).max(200);
 
 export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(200) });
@@ -30,7 +33,10 @@ export const SessionResponse = z.object({
   /** Send as `x-csrf-token` on every state-changing request made with the session cookie. */
   csrfToken: z.string(),
 });
-export const ChangePasswordRequest = z.object({ currentPassword: z.string().min(1).max(200), newPassword: Password });
+export const ChangePasswordRequest = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: Password,
+});
 
 export const VisitorSessionRequest = z.object({
   siteKey: z.string().min(1).max(64),
@@ -132,7 +138,10 @@ export const DepartmentResponse = z.object({ department: Department });
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded', 'down']),
-  checks: z.record(z.string(), z.object({ ok: z.boolean(), latencyMs: z.number().optional(), error: z.string().optional() })),
+  checks: z.record(
+    z.string(),
+    z.object({ ok: z.boolean(), latencyMs: z.number().optional(), error: z.string().optional() }),
+  ),
   uptimeSeconds: z.number(),
   version: z.string(),
   time: Timestamp,

@@ -4,7 +4,6 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Logger } from 'pino';
 import type { AppContext } from './shared/context';
 import { installErrorHandler, installJsonParser, JSON_BODY_LIMIT } from './shared/http';
 import { authRoutes } from './auth/routes';
@@ -22,7 +21,7 @@ export interface AppOptions {
   loginPerMinute: number;
   ping: () => Promise<void>;
   gateway: Gateway;
-  logger: Logger;
+  logger: FastifyBaseLogger;
 }
 
 const routeLists = new WeakMap<FastifyInstance, { path: string; methods: string[] }[]>();
@@ -35,7 +34,7 @@ export function registeredRoutes(app: FastifyInstance): { path: string; methods:
 /** The HTTP application: plugins, error shape, and every module's routes. No listening, no sockets. */
 export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+    loggerInstance: opts.logger,
     trustProxy: opts.trustProxy,
     bodyLimit: JSON_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
@@ -88,7 +87,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     uiConfig: { validatorUrl: null, deepLinking: true },
     staticCSP: true,
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   authRoutes(app, ctx, { loginPerMinute: opts.loginPerMinute });
   agentRoutes(app, ctx);

@@ -32,7 +32,14 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   const log = pino({ level: 'warn' });
   try {
     await migrateToLatest(database.db);
-    return await fn({ db: database.db, dialect: database.dialect, bus: new InProcessBus(), clock: systemClock, log, metrics: createMetrics() });
+    return await fn({
+      db: database.db,
+      dialect: database.dialect,
+      bus: new InProcessBus(),
+      clock: systemClock,
+      log,
+      metrics: createMetrics(),
+    });
   } finally {
     await database.close();
   }
@@ -46,11 +53,21 @@ async function start(): Promise<number> {
   const config = configFromEnv();
   const server = await startServer(config);
   const { owner, demoSiteKey } = server.firstRun;
-  const lines = ['', `  Parley is running at ${server.url}  (database: ${server.database.dialect})`, '', `  Console:   ${server.url}/console`];
+  const lines = [
+    '',
+    `  Parley is running at ${server.url}  (database: ${server.database.dialect})`,
+    '',
+    `  Console:   ${server.url}/console`,
+  ];
   if (owner) {
-    lines.push(`  Owner:     ${owner.email}`, `  Password:  ${owner.password}   (one-time: you will be asked to change it)`);
+    lines.push(
+      `  Owner:     ${owner.email}`,
+      `  Password:  ${owner.password}   (one-time: you will be asked to change it)`,
+    );
   } else {
-    lines.push('  Owner account exists; forgot the password? `npm run parley -- agent reset-password --email …`');
+    lines.push(
+      '  Owner account exists; forgot the password? `npm run parley -- agent reset-password --email …`',
+    );
   }
   if (demoSiteKey) lines.push(`  Demo page: ${server.url}/demo?site=${demoSiteKey}`);
   lines.push(`  API docs:  ${server.url}/api/docs`, '');
@@ -87,15 +104,29 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'start') return await start();
     if (cmd === 'migrate') {
-      const r = await withContext(async (ctx) => ({ ...(await migrateToLatest(ctx.db)), dialect: ctx.dialect }));
+      const r = await withContext(async (ctx) => ({
+        ...(await migrateToLatest(ctx.db)),
+        dialect: ctx.dialect,
+      }));
       print([`migrations up to date (${r.dialect})`]);
       return 0;
     }
     if (cmd === 'agent' && sub === 'create') {
       const password = values.password ?? generatePassword();
-      const input = AgentCreateRequest.parse({ email: values.email, name: values.name, role: values.role ?? 'agent', password, siteIds: values.site ?? [] });
-      const agent = await withContext((ctx) => createAgent(ctx, null, { ...input, mustChangePassword: values.password === undefined }));
-      print([`created ${agent.role} ${agent.email} (${agent.id})`, ...(values.password === undefined ? [`one-time password: ${password}`] : [])]);
+      const input = AgentCreateRequest.parse({
+        email: values.email,
+        name: values.name,
+        role: values.role ?? 'agent',
+        password,
+        siteIds: values.site ?? [],
+      });
+      const agent = await withContext((ctx) =>
+        createAgent(ctx, null, { ...input, mustChangePassword: values.password === undefined }),
+      );
+      print([
+        `created ${agent.role} ${agent.email} (${agent.id})`,
+        ...(values.password === undefined ? [`one-time password: ${password}`] : []),
+      ]);
       return 0;
     }
     if (cmd === 'agent' && sub === 'reset-password') {
@@ -114,7 +145,8 @@ export async function main(argv: string[]): Promise<number> {
     print([USAGE]);
     return 1;
   } catch (e) {
-    const msg = e instanceof AppError ? e.message : e instanceof Error && e.name === 'ZodError' ? e.message : String(e);
+    const msg =
+      e instanceof AppError ? e.message : e instanceof Error && e.name === 'ZodError' ? e.message : String(e);
     process.stderr.write(`parley: ${msg}\n`);
     return 2;
   }

@@ -35,23 +35,41 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'parley' } });
   const database = openDatabase({ url: config.databaseUrl });
   const migrated = await migrateToLatest(database.db);
-  if (migrated.applied.length > 0) logger.info({ applied: migrated.applied, dialect: database.dialect }, 'migrations applied');
+  if (migrated.applied.length > 0)
+    logger.info({ applied: migrated.applied, dialect: database.dialect }, 'migrations applied');
 
   const ctx: AppContext = {
     db: database.db,
     dialect: database.dialect,
-    bus: opts.bus ?? new InProcessBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed')),
+    bus:
+      opts.bus ??
+      new InProcessBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed')),
     clock: opts.clock ?? systemClock,
     log: logger,
     metrics: createMetrics(),
   };
   const firstRun = await ensureFirstRun(ctx, config.adminEmail);
-  const gateway = new Gateway(ctx, { heartbeatMs: config.heartbeatMs, helloTimeoutMs: config.helloTimeoutMs, sendRate: config.sendRate });
-  const app = await buildApp(ctx, { trustProxy: config.trustProxy, loginPerMinute: config.loginPerMinute, ping: () => database.ping(), gateway, logger });
-  const wss = attachWebSocket(app.server, gateway, { sessionCookie: SESSION_COOKIE, trustProxy: config.trustProxy });
+  const gateway = new Gateway(ctx, {
+    heartbeatMs: config.heartbeatMs,
+    helloTimeoutMs: config.helloTimeoutMs,
+    sendRate: config.sendRate,
+  });
+  const app = await buildApp(ctx, {
+    trustProxy: config.trustProxy,
+    loginPerMinute: config.loginPerMinute,
+    ping: () => database.ping(),
+    gateway,
+    logger,
+  });
+  const wss = attachWebSocket(app.server, gateway, {
+    sessionCookie: SESSION_COOKIE,
+    trustProxy: config.trustProxy,
+  });
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address() as AddressInfo;
-  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${addr.port}`;
+  const url =
+    config.publicUrl ??
+    `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${addr.port}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

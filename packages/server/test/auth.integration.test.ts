@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSocket, createAgent, http, login, type AgentSession, type TestServer, startTestServer } from './helpers';
+import {
+  agentSocket,
+  createAgent,
+  http,
+  login,
+  type AgentSession,
+  type TestServer,
+  startTestServer,
+} from './helpers';
 
 let server: TestServer;
 let owner: AgentSession;
@@ -24,14 +32,21 @@ describe('sign-in', () => {
     expect(cookie).toContain('SameSite=Lax');
     // Plain HTTP on a LAN must work: no Secure flag unless we are reached over HTTPS.
     expect(cookie).not.toContain('Secure');
-    const body = (await res.json()) as { csrfToken: string; agent: { role: string; mustChangePassword: boolean } };
+    const body = (await res.json()) as {
+      csrfToken: string;
+      agent: { role: string; mustChangePassword: boolean };
+    };
     expect(body.agent).toMatchObject({ role: 'owner', mustChangePassword: true });
     expect(body.csrfToken.length).toBeGreaterThan(20);
     expect(JSON.stringify(body)).not.toContain('password_hash');
   });
 
   it('stores only hashes of passwords and session tokens', async () => {
-    const agent = await server.ctx.db.selectFrom('agents').selectAll().where('email', '=', server.ownerEmail).executeTakeFirstOrThrow();
+    const agent = await server.ctx.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('email', '=', server.ownerEmail)
+      .executeTakeFirstOrThrow();
     expect(agent.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(agent.password_hash).not.toContain(server.ownerPassword);
     const token = decodeURIComponent(owner.cookie.split('=')[1] ?? '');
@@ -41,13 +56,19 @@ describe('sign-in', () => {
 
   it('locks an account after 5 wrong passwords, with the same error for unknown e-mails', async () => {
     const a = await createAgent(server, owner);
-    const unknown = await http(server, 'POST', '/api/v1/auth/login', { body: { email: 'nobody@example.test', password: 'whatever' } });
+    const unknown = await http(server, 'POST', '/api/v1/auth/login', {
+      body: { email: 'nobody@example.test', password: 'whatever' },
+    });
     expect(unknown).toMatchObject({ status: 401, body: { error: { code: 'invalid_credentials' } } });
     for (let i = 0; i < 5; i++) {
-      const r = await http(server, 'POST', '/api/v1/auth/login', { body: { email: a.email, password: 'wrong password' } });
+      const r = await http(server, 'POST', '/api/v1/auth/login', {
+        body: { email: a.email, password: 'wrong password' },
+      });
       expect(r).toMatchObject({ status: 401, body: { error: { code: 'invalid_credentials' } } });
     }
-    const locked = await http(server, 'POST', '/api/v1/auth/login', { body: { email: a.email, password: a.password } });
+    const locked = await http(server, 'POST', '/api/v1/auth/login', {
+      body: { email: a.email, password: a.password },
+    });
     expect(locked).toMatchObject({ status: 429, body: { error: { code: 'account_locked' } } });
   });
 
@@ -55,9 +76,18 @@ describe('sign-in', () => {
     const limited = await startTestServer({ loginPerMinute: 3 });
     try {
       const codes: number[] = [];
-      for (let i = 0; i < 5; i++) codes.push((await http(limited, 'POST', '/api/v1/auth/login', { body: { email: 'x@example.test', password: 'nope' } })).status);
+      for (let i = 0; i < 5; i++)
+        codes.push(
+          (
+            await http(limited, 'POST', '/api/v1/auth/login', {
+              body: { email: 'x@example.test', password: 'nope' },
+            })
+          ).status,
+        );
       expect(codes).toEqual([401, 401, 401, 429, 429]);
-      const r = await http(limited, 'POST', '/api/v1/auth/login', { body: { email: 'x@example.test', password: 'nope' } });
+      const r = await http(limited, 'POST', '/api/v1/auth/login', {
+        body: { email: 'x@example.test', password: 'nope' },
+      });
       expect(r.body).toMatchObject({ error: { code: 'rate_limited' } });
     } finally {
       await limited.stop();
@@ -65,9 +95,15 @@ describe('sign-in', () => {
   });
 
   it('refuses state-changing requests without the CSRF token', async () => {
-    const noToken = await http(server, 'POST', '/api/v1/sites', { body: { name: 'x' }, headers: { cookie: owner.cookie } });
+    const noToken = await http(server, 'POST', '/api/v1/sites', {
+      body: { name: 'x' },
+      headers: { cookie: owner.cookie },
+    });
     expect(noToken).toMatchObject({ status: 403, body: { error: { code: 'csrf_failed' } } });
-    const wrong = await http(server, 'POST', '/api/v1/sites', { body: { name: 'x' }, headers: { cookie: owner.cookie, 'x-csrf-token': 'guess' } });
+    const wrong = await http(server, 'POST', '/api/v1/sites', {
+      body: { name: 'x' },
+      headers: { cookie: owner.cookie, 'x-csrf-token': 'guess' },
+    });
     expect(wrong.status).toBe(403);
     const read = await http(server, 'GET', '/api/v1/sites', { headers: { cookie: owner.cookie } });
     expect(read.status).toBe(200);
@@ -77,11 +113,20 @@ describe('sign-in', () => {
 
   it('changes the password and clears the one-time flag', async () => {
     const a = await createAgent(server, owner);
-    const bad = await http(server, 'POST', '/api/v1/auth/password', { agent: a, body: { currentPassword: 'nope', newPassword: 'a new long password' } });
+    const bad = await http(server, 'POST', '/api/v1/auth/password', {
+      agent: a,
+      body: { currentPassword: 'nope', newPassword: 'a new long password' },
+    });
     expect(bad.status).toBe(401);
-    const short = await http(server, 'POST', '/api/v1/auth/password', { agent: a, body: { currentPassword: a.password, newPassword: 'short' } });
+    const short = await http(server, 'POST', '/api/v1/auth/password', {
+      agent: a,
+      body: { currentPassword: a.password, newPassword: 'short' },
+    });
     expect(short.status).toBe(400);
-    const ok = await http(server, 'POST', '/api/v1/auth/password', { agent: a, body: { currentPassword: a.password, newPassword: 'a new long password' } });
+    const ok = await http(server, 'POST', '/api/v1/auth/password', {
+      agent: a,
+      body: { currentPassword: a.password, newPassword: 'a new long password' },
+    });
     expect(ok.status).toBe(200);
     await login(server, a.email, 'a new long password');
   });
@@ -118,12 +163,17 @@ describe('sessions end live', () => {
     const a = await createAgent(server, owner);
     const ws = await agentSocket(server, a);
     await ws.next('welcome');
-    const r = await http(server, 'PATCH', `/api/v1/agents/${a.agentId}`, { agent: owner, body: { active: false } });
+    const r = await http(server, 'PATCH', `/api/v1/agents/${a.agentId}`, {
+      agent: owner,
+      body: { active: false },
+    });
     expect(r).toMatchObject({ status: 200, body: { agent: { active: false, status: 'offline' } } });
     expect(await ws.next('bye')).toMatchObject({ reason: 'deactivated', reconnect: false });
     expect((await ws.closed()).code).toBe(4401);
     expect((await http(server, 'GET', '/api/v1/sites', { agent: a })).status).toBe(401);
-    const again = await http(server, 'POST', '/api/v1/auth/login', { body: { email: a.email, password: a.password } });
+    const again = await http(server, 'POST', '/api/v1/auth/login', {
+      body: { email: a.email, password: a.password },
+    });
     expect(again.status).toBe(401);
   });
 });
@@ -133,15 +183,46 @@ describe('roles are enforced by the server', () => {
     const agent = await createAgent(server, owner, { role: 'agent' });
     const admin = await createAgent(server, owner, { role: 'admin' });
     expect((await http(server, 'POST', '/api/v1/sites', { agent, body: { name: 'x' } })).status).toBe(403);
-    expect((await http(server, 'PATCH', `/api/v1/sites/${server.siteId}`, { agent, body: { name: 'x' } })).status).toBe(403);
-    expect((await http(server, 'POST', '/api/v1/agents', { agent, body: { email: 'e@example.test', name: 'e', password: 'long enough pw' } })).status).toBe(403);
-    expect((await http(server, 'POST', '/api/v1/departments', { agent, body: { name: 'Sales' } })).status).toBe(403);
+    expect(
+      (await http(server, 'PATCH', `/api/v1/sites/${server.siteId}`, { agent, body: { name: 'x' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await http(server, 'POST', '/api/v1/agents', {
+          agent,
+          body: { email: 'e@example.test', name: 'e', password: 'long enough pw' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await http(server, 'POST', '/api/v1/departments', { agent, body: { name: 'Sales' } })).status,
+    ).toBe(403);
 
-    const mkOwner = await http(server, 'POST', '/api/v1/agents', { agent: admin, body: { email: 'o2@example.test', name: 'o', role: 'owner', password: 'long enough pw' } });
+    const mkOwner = await http(server, 'POST', '/api/v1/agents', {
+      agent: admin,
+      body: { email: 'o2@example.test', name: 'o', role: 'owner', password: 'long enough pw' },
+    });
     expect(mkOwner.status).toBe(403);
-    expect((await http(server, 'PATCH', `/api/v1/agents/${owner.agentId}`, { agent: admin, body: { active: false } })).status).toBe(403);
-    expect((await http(server, 'PATCH', `/api/v1/agents/${agent.agentId}`, { agent: admin, body: { role: 'owner' } })).status).toBe(403);
-    const self = await http(server, 'PATCH', `/api/v1/agents/${owner.agentId}`, { agent: owner, body: { active: false } });
+    expect(
+      (
+        await http(server, 'PATCH', `/api/v1/agents/${owner.agentId}`, {
+          agent: admin,
+          body: { active: false },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await http(server, 'PATCH', `/api/v1/agents/${agent.agentId}`, {
+          agent: admin,
+          body: { role: 'owner' },
+        })
+      ).status,
+    ).toBe(403);
+    const self = await http(server, 'PATCH', `/api/v1/agents/${owner.agentId}`, {
+      agent: owner,
+      body: { active: false },
+    });
     expect(self.status).toBe(422);
     const site = await http(server, 'POST', '/api/v1/sites', { agent: admin, body: { name: 'Admin site' } });
     expect(site.status).toBe(201);
@@ -155,7 +236,12 @@ describe('roles are enforced by the server', () => {
     const r = await http(server, 'PATCH', '/api/v1/me', { agent, body: { status: 'online', maxChats: 3 } });
     expect(r).toMatchObject({ status: 200, body: { agent: { status: 'online', maxChats: 3 } } });
     await http(server, 'PATCH', '/api/v1/me', { agent, body: { status: 'away' } });
-    const log = await server.ctx.db.selectFrom('agent_status_log').select('status').where('agent_id', '=', agent.agentId).orderBy('id').execute();
+    const log = await server.ctx.db
+      .selectFrom('agent_status_log')
+      .select('status')
+      .where('agent_id', '=', agent.agentId)
+      .orderBy('id')
+      .execute();
     expect(log.map((l) => l.status)).toEqual(['online', 'away']);
     const bad = await http(server, 'PATCH', '/api/v1/me', { agent, body: { status: 'sleeping' } });
     expect(bad.status).toBe(400);
@@ -163,9 +249,21 @@ describe('roles are enforced by the server', () => {
 
   it('departments group agents', async () => {
     const agent = await createAgent(server, owner);
-    const d = await http<{ department: { id: string; agentIds: string[] } }>(server, 'POST', '/api/v1/departments', { agent: owner, body: { name: 'Billing', siteId: server.siteId, agentIds: [agent.agentId] } });
+    const d = await http<{ department: { id: string; agentIds: string[] } }>(
+      server,
+      'POST',
+      '/api/v1/departments',
+      { agent: owner, body: { name: 'Billing', siteId: server.siteId, agentIds: [agent.agentId] } },
+    );
     expect(d.status).toBe(201);
-    const list = await http<{ departments: { name: string; agentIds: string[] }[] }>(server, 'GET', '/api/v1/departments', { agent });
-    expect(list.body.departments).toContainEqual(expect.objectContaining({ name: 'Billing', agentIds: [agent.agentId] }));
+    const list = await http<{ departments: { name: string; agentIds: string[] }[] }>(
+      server,
+      'GET',
+      '/api/v1/departments',
+      { agent },
+    );
+    expect(list.body.departments).toContainEqual(
+      expect.objectContaining({ name: 'Billing', agentIds: [agent.agentId] }),
+    );
   });
 });

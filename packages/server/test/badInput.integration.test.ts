@@ -1,19 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
-import { RawSocket, agentSocket, createVisitor, http, login, uuid, visitorSocket, type AgentSession, type TestServer, startTestServer } from './helpers';
+import {
+  RawSocket,
+  agentSocket,
+  createVisitor,
+  http,
+  login,
+  uuid,
+  visitorSocket,
+  type AgentSession,
+  type TestServer,
+  startTestServer,
+} from './helpers';
 
 let server: TestServer;
 let owner: AgentSession;
 
 beforeAll(async () => {
-  server = await startTestServer({ sendRate: { visitor: { perSecond: 1, burst: 5 }, agent: { perSecond: 20, burst: 60 } } });
+  server = await startTestServer({
+    sendRate: { visitor: { perSecond: 1, burst: 5 }, agent: { perSecond: 20, burst: 60 } },
+  });
   owner = await login(server, server.ownerEmail, server.ownerPassword);
 });
 afterAll(async () => server.stop());
 
 const countMessages = async () =>
-  Number((await server.ctx.db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await server.ctx.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 async function readyVisitor() {
   const v = await createVisitor(server, server.siteKey);
@@ -31,11 +51,27 @@ describe('WebSocket frames that are not right get an error frame and change noth
     ['a missing type', JSON.stringify({ body: 'x' }), 'unknown_type'],
     ['an inherited type name', JSON.stringify({ t: 'toString' }), 'unknown_type'],
     ['wrong field types', JSON.stringify({ t: 'send', clientMsgId: 42, body: ['x'] }), 'bad_frame'],
-    ['a clientMsgId that is not a UUID', JSON.stringify({ t: 'send', clientMsgId: 'abc', body: 'x' }), 'bad_frame'],
+    [
+      'a clientMsgId that is not a UUID',
+      JSON.stringify({ t: 'send', clientMsgId: 'abc', body: 'x' }),
+      'bad_frame',
+    ],
     ['an empty body', JSON.stringify({ t: 'send', clientMsgId: uuid(), body: '   ' }), 'bad_frame'],
-    ['a body over the limit', JSON.stringify({ t: 'send', clientMsgId: uuid(), body: 'x'.repeat(10_001) }), 'bad_frame'],
-    ['a __proto__ key', `{"t":"send","clientMsgId":"${uuid()}","body":"x","__proto__":{"private":true}}`, 'bad_json'],
-    ['a nested constructor.prototype', `{"t":"ping","x":{"constructor":{"prototype":{"polluted":1}}}}`, 'bad_json'],
+    [
+      'a body over the limit',
+      JSON.stringify({ t: 'send', clientMsgId: uuid(), body: 'x'.repeat(10_001) }),
+      'bad_frame',
+    ],
+    [
+      'a __proto__ key',
+      `{"t":"send","clientMsgId":"${uuid()}","body":"x","__proto__":{"private":true}}`,
+      'bad_json',
+    ],
+    [
+      'a nested constructor.prototype',
+      `{"t":"ping","x":{"constructor":{"prototype":{"polluted":1}}}}`,
+      'bad_json',
+    ],
     ['a negative seq', JSON.stringify({ t: 'read', conversationId: 'c', seq: -1 }), 'bad_frame'],
   ])('%s', async (_name, frame, code) => {
     const { ws } = await readyVisitor();
@@ -136,17 +172,29 @@ describe('Origin checks on the WebSocket handshake', () => {
       body: { name: 'Shop', allowedOrigins: ['https://shop.example.com'] },
     });
     const key = site.body.site.key;
-    const denied = await http(server, 'POST', '/api/v1/visitor/session', { body: { siteKey: key }, headers: { origin: 'https://evil.example.net' } });
+    const denied = await http(server, 'POST', '/api/v1/visitor/session', {
+      body: { siteKey: key },
+      headers: { origin: 'https://evil.example.net' },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ error: { code: 'origin_not_allowed' } });
-    const ok = await http<{ token: string }>(server, 'POST', '/api/v1/visitor/session', { body: { siteKey: key }, headers: { origin: 'https://shop.example.com' } });
+    const ok = await http<{ token: string }>(server, 'POST', '/api/v1/visitor/session', {
+      body: { siteKey: key },
+      headers: { origin: 'https://shop.example.com' },
+    });
     expect(ok.status).toBe(201);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
 
-    const evil = await visitorSocket(server, ok.body.token, { siteKey: key, origin: 'https://evil.example.net' });
+    const evil = await visitorSocket(server, ok.body.token, {
+      siteKey: key,
+      origin: 'https://evil.example.net',
+    });
     expect(await evil.next('error')).toMatchObject({ code: 'origin_not_allowed' });
     expect((await evil.closed()).code).toBe(4403);
-    const good = await visitorSocket(server, ok.body.token, { siteKey: key, origin: 'https://shop.example.com' });
+    const good = await visitorSocket(server, ok.body.token, {
+      siteKey: key,
+      origin: 'https://shop.example.com',
+    });
     await good.next('welcome');
     good.close();
   });
@@ -178,24 +226,69 @@ describe('REST bad input: 4xx JSON, nothing changed', () => {
   it('malformed JSON, invalid UTF-8, prototype keys, wrong types, too large, wrong media type', async () => {
     const v = await createVisitor(server, server.siteKey);
     const before = await server.ctx.db.selectFrom('sites').select('id').execute();
-    const cases: [string, { rawBody?: BodyInit; body?: unknown; headers?: Record<string, string> }, number, string][] = [
-      ['malformed', { rawBody: '{"name":', headers: { 'content-type': 'application/json' } }, 400, 'bad_json'],
-      ['utf8', { rawBody: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), headers: { 'content-type': 'application/json' } }, 400, 'invalid_utf8'],
-      ['proto', { rawBody: '{"name":"x","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } }, 400, 'bad_json'],
+    const cases: [
+      string,
+      { rawBody?: BodyInit; body?: unknown; headers?: Record<string, string> },
+      number,
+      string,
+    ][] = [
+      [
+        'malformed',
+        { rawBody: '{"name":', headers: { 'content-type': 'application/json' } },
+        400,
+        'bad_json',
+      ],
+      [
+        'utf8',
+        {
+          rawBody: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'invalid_utf8',
+      ],
+      [
+        'proto',
+        {
+          rawBody: '{"name":"x","__proto__":{"admin":true}}',
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'bad_json',
+      ],
       ['types', { body: { name: 42, allowedOrigins: 'x' } }, 400, 'validation_failed'],
       ['origin', { body: { name: 'x', allowedOrigins: ['javascript:alert(1)'] } }, 422, 'validation_failed'],
-      ['large', { rawBody: JSON.stringify({ name: 'x'.repeat(300_000) }), headers: { 'content-type': 'application/json' } }, 413, 'payload_too_large'],
-      ['media', { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported_media_type'],
+      [
+        'large',
+        {
+          rawBody: JSON.stringify({ name: 'x'.repeat(300_000) }),
+          headers: { 'content-type': 'application/json' },
+        },
+        413,
+        'payload_too_large',
+      ],
+      [
+        'media',
+        { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        415,
+        'unsupported_media_type',
+      ],
     ];
     for (const [name, opts, status, code] of cases) {
       const r = await http(server, 'POST', '/api/v1/sites', { ...opts, agent: owner });
-      expect({ name, status: r.status, body: r.body }).toMatchObject({ name, status, body: { error: { code } } });
+      expect({ name, status: r.status, body: r.body }).toMatchObject({
+        name,
+        status,
+        body: { error: { code } },
+      });
       expect(r.headers.get('content-type')).toContain('application/json');
     }
     expect(await server.ctx.db.selectFrom('sites').select('id').execute()).toEqual(before);
     const unknown = await http(server, 'GET', '/api/v1/nope', { visitorToken: v.token });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
-    const badSession = await http(server, 'POST', '/api/v1/visitor/session', { body: { siteKey: 'no-such-site' } });
+    const badSession = await http(server, 'POST', '/api/v1/visitor/session', {
+      body: { siteKey: 'no-such-site' },
+    });
     expect(badSession).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
 });

@@ -15,12 +15,17 @@ beforeAll(async () => {
 afterAll(async () => db.drop());
 
 function parley(args: string[], env: Record<string, string> = {}) {
-  return run(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env }, timeout: 60_000 });
+  return run(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', ...env },
+    timeout: 60_000,
+  });
 }
 
 /** Start the real server process, wait for its banner, return it with the banner text. */
 function startProcess(port: number): Promise<{ banner: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [BIN, 'start'], {
+    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 30_000);
@@ -61,7 +66,12 @@ describe('parley CLI', () => {
     const second = await startProcess(port);
     expect(second.banner).not.toContain('Password:');
     expect(second.banner).toContain(demo ?? 'demo');
-    const sites = await http<{ sites: unknown[] }>({ url: `http://127.0.0.1:${port}` }, 'GET', '/api/v1/sites', { agent: session });
+    const sites = await http<{ sites: unknown[] }>(
+      { url: `http://127.0.0.1:${port}` },
+      'GET',
+      '/api/v1/sites',
+      { agent: session },
+    );
     expect(sites.body.sites).toHaveLength(1);
     await second.stop();
   });
@@ -73,16 +83,36 @@ describe('parley CLI', () => {
     expect(siteId).toBeTruthy();
     expect(site.stdout).toMatch(/site key: \S+/);
 
-    const agent = await parley(['agent', 'create', '--email', 'Ann@Example.test', '--name', 'Ann', '--site', siteId ?? '']);
+    const agent = await parley([
+      'agent',
+      'create',
+      '--email',
+      'Ann@Example.test',
+      '--name',
+      'Ann',
+      '--site',
+      siteId ?? '',
+    ]);
     expect(agent.stdout).toContain('created agent ann@example.test');
     const oneTime = /one-time password: (\S+)/.exec(agent.stdout)?.[1];
     expect(oneTime).toBeTruthy();
 
-    const reset = await parley(['agent', 'reset-password', '--email', 'ann@example.test', '--password', 'brand new password']);
+    const reset = await parley([
+      'agent',
+      'reset-password',
+      '--email',
+      'ann@example.test',
+      '--password',
+      'brand new password',
+    ]);
     expect(reset.stdout).toContain('password reset for ann@example.test');
 
-    await expect(parley(['agent', 'create', '--email', 'ann@example.test', '--name', 'Ann'])).rejects.toMatchObject({ code: 2 });
-    await expect(parley(['agent', 'create', '--email', 'not-an-email', '--name', 'X'])).rejects.toMatchObject({ code: 2 });
+    await expect(
+      parley(['agent', 'create', '--email', 'ann@example.test', '--name', 'Ann']),
+    ).rejects.toMatchObject({ code: 2 });
+    await expect(parley(['agent', 'create', '--email', 'not-an-email', '--name', 'X'])).rejects.toMatchObject(
+      { code: 2 },
+    );
     await expect(parley(['frobnicate'])).rejects.toMatchObject({ code: 1 });
   });
 });

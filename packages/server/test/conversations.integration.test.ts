@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@parley/protocol';
-import { agentSocket, createAgent, createSite, createVisitor, http, login, uuid, visitorSocket, type AgentSession, type TestServer, startTestServer } from './helpers';
+import {
+  agentSocket,
+  createAgent,
+  createSite,
+  createVisitor,
+  http,
+  login,
+  uuid,
+  visitorSocket,
+  type AgentSession,
+  type TestServer,
+  startTestServer,
+} from './helpers';
 
 let server: TestServer;
 let owner: AgentSession;
@@ -12,7 +24,12 @@ beforeAll(async () => {
 afterAll(async () => server.stop());
 
 async function dbMessages(conversationId: string) {
-  return server.ctx.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy('seq').execute();
+  return server.ctx.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('seq')
+    .execute();
 }
 
 describe('visitor → agent round trip over WebSocket', () => {
@@ -35,12 +52,20 @@ describe('visitor → agent round trip over WebSocket', () => {
     const created = await agentWs.next('conversation', (f) => f.conversation.id === ack.conversationId);
     expect(created.conversation).toMatchObject({ status: 'open', visitorId: visitor.visitorId });
     const seen = await agentWs.next('msg', (f) => f.conversationId === ack.conversationId);
-    expect(seen).toMatchObject({ seq: 1, body: 'Hello, is anyone there?', author: { kind: 'visitor', id: visitor.visitorId } });
+    expect(seen).toMatchObject({
+      seq: 1,
+      body: 'Hello, is anyone there?',
+      author: { kind: 'visitor', id: visitor.visitorId },
+    });
 
     // Sneak peek is on for the demo site: the agent sees the draft.
     vws.send({ t: 'typing', conversationId: ack.conversationId, preview: 'I need help with my ord' });
     const typing = await agentWs.next('typing');
-    expect(typing).toMatchObject({ conversationId: ack.conversationId, preview: 'I need help with my ord', author: { kind: 'visitor' } });
+    expect(typing).toMatchObject({
+      conversationId: ack.conversationId,
+      preview: 'I need help with my ord',
+      author: { kind: 'visitor' },
+    });
 
     agentWs.send({ t: 'typing', conversationId: ack.conversationId, preview: 'secret draft of the agent' });
     const agentTyping = await vws.next('typing');
@@ -48,18 +73,33 @@ describe('visitor → agent round trip over WebSocket', () => {
     expect(agentTyping.preview).toBeUndefined();
 
     const reply = uuid();
-    agentWs.send({ t: 'send', clientMsgId: reply, conversationId: ack.conversationId, body: 'Hi! How can I help?' });
+    agentWs.send({
+      t: 'send',
+      clientMsgId: reply,
+      conversationId: ack.conversationId,
+      body: 'Hi! How can I help?',
+    });
     expect(await agentWs.next('ack')).toMatchObject({ clientMsgId: reply, seq: 2 });
     const got = await vws.next('msg', (f) => f.seq === 2);
     expect(got.author).toMatchObject({ kind: 'agent', id: owner.agentId, name: 'Owner' });
     // First public reply assigns the conversation to the replying agent.
-    const assigned = await agentWs.next('conversation', (f) => f.conversation.id === ack.conversationId && 'assigneeId' in f.conversation && f.conversation.assigneeId === owner.agentId);
+    const assigned = await agentWs.next(
+      'conversation',
+      (f) =>
+        f.conversation.id === ack.conversationId &&
+        'assigneeId' in f.conversation &&
+        f.conversation.assigneeId === owner.agentId,
+    );
     expect(assigned.conversation).toMatchObject({ firstResponseAt: expect.any(String) as unknown });
 
     vws.send({ t: 'read', conversationId: ack.conversationId, seq: 99 });
     const read = await agentWs.next('read');
     // Clamped to the log: a read mark never points past the last message.
-    expect(read).toMatchObject({ conversationId: ack.conversationId, reader: { kind: 'visitor', id: visitor.visitorId }, seq: 2 });
+    expect(read).toMatchObject({
+      conversationId: ack.conversationId,
+      reader: { kind: 'visitor', id: visitor.visitorId },
+      seq: 2,
+    });
     vws.send({ t: 'read', conversationId: ack.conversationId, seq: 1 });
     expect(await agentWs.next('read')).toMatchObject({ seq: 2 });
     vws.close();
@@ -80,16 +120,27 @@ describe('idempotency (clientMsgId)', () => {
     expect(a2.seq).toBe(2);
     ws.send({ t: 'send', clientMsgId: id, body: 'first' });
     const dup = await ws.next('ack');
-    expect(dup).toMatchObject({ clientMsgId: id, seq: a1.seq, messageId: a1.messageId, conversationId: a1.conversationId, duplicate: true });
+    expect(dup).toMatchObject({
+      clientMsgId: id,
+      seq: a1.seq,
+      messageId: a1.messageId,
+      conversationId: a1.conversationId,
+      duplicate: true,
+    });
     ws.send({ t: 'send', clientMsgId: id, body: 'first, but edited' });
     expect(await ws.next('error')).toMatchObject({ code: 'client_msg_id_conflict', ref: id });
     expect((await dbMessages(a1.conversationId)).map((m) => m.body)).toEqual(['first', 'second']);
 
     // Over REST as well, with the same key space.
-    const rest = await http<{ message: Message; duplicate: boolean }>(server, 'POST', `/api/v1/visitor/conversations/${a1.conversationId}/messages`, {
-      visitorToken: visitor.token,
-      body: { clientMsgId: id, body: 'first' },
-    });
+    const rest = await http<{ message: Message; duplicate: boolean }>(
+      server,
+      'POST',
+      `/api/v1/visitor/conversations/${a1.conversationId}/messages`,
+      {
+        visitorToken: visitor.token,
+        body: { clientMsgId: id, body: 'first' },
+      },
+    );
     expect(rest.status).toBe(200);
     expect(rest.body).toMatchObject({ duplicate: true, message: { seq: 1 } });
     ws.close();
@@ -117,13 +168,24 @@ describe('starting conversations', () => {
   it('N parallel starts for one visitor create exactly one conversation', async () => {
     const visitor = await createVisitor(server, server.siteKey);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => http<{ conversation: { id: string }; created: boolean }>(server, 'POST', '/api/v1/visitor/conversations', { visitorToken: visitor.token })),
+      Array.from({ length: 20 }, () =>
+        http<{ conversation: { id: string }; created: boolean }>(
+          server,
+          'POST',
+          '/api/v1/visitor/conversations',
+          { visitorToken: visitor.token },
+        ),
+      ),
     );
     const ids = new Set(results.map((r) => r.body.conversation.id));
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(19);
-    const rows = await server.ctx.db.selectFrom('conversations').select('id').where('visitor_id', '=', visitor.visitorId).execute();
+    const rows = await server.ctx.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('visitor_id', '=', visitor.visitorId)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -132,9 +194,12 @@ describe('starting conversations', () => {
     const sockets = await Promise.all(Array.from({ length: 5 }, () => visitorSocket(server, visitor.token)));
     await Promise.all(sockets.map((s) => s.next('welcome')));
     sockets.forEach((s, i) => {
-      for (let k = 0; k < 4; k++) s.send({ t: 'send', clientMsgId: uuid(), body: `socket ${i} message ${k}` });
+      for (let k = 0; k < 4; k++)
+        s.send({ t: 'send', clientMsgId: uuid(), body: `socket ${i} message ${k}` });
     });
-    const acks = (await Promise.all(sockets.map(async (s) => Promise.all([0, 1, 2, 3].map(() => s.next('ack')))))).flat();
+    const acks = (
+      await Promise.all(sockets.map(async (s) => Promise.all([0, 1, 2, 3].map(() => s.next('ack')))))
+    ).flat();
     expect(new Set(acks.map((a) => a.conversationId)).size).toBe(1);
     expect(acks.map((a) => a.seq).sort((p, q) => p - q)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     for (const s of sockets) s.close();
@@ -154,8 +219,15 @@ describe('resume and gap fetch', () => {
     await v1.closed();
 
     // While the visitor is away: two replies and a private note.
-    for (const [body, priv] of [['a1', false], ['note for colleagues', true], ['a2', false]] as const) {
-      const r = await http(server, 'POST', `/api/v1/conversations/${conversationId}/messages`, { agent: owner, body: { clientMsgId: uuid(), body, private: priv } });
+    for (const [body, priv] of [
+      ['a1', false],
+      ['note for colleagues', true],
+      ['a2', false],
+    ] as const) {
+      const r = await http(server, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
+        agent: owner,
+        body: { clientMsgId: uuid(), body, private: priv },
+      });
       expect(r.status).toBe(201);
     }
 
@@ -176,10 +248,20 @@ describe('resume and gap fetch', () => {
     const hist = await v2.next('history');
     expect(hist).toMatchObject({ ref: 'g1', lastSeq: 5 });
     expect(hist.messages.map((m) => m.body)).toEqual(['m1', 'm2', 'a1', 'a2']);
-    const agentView = await http<{ messages: Message[]; hasMore: boolean }>(server, 'GET', `/api/v1/conversations/${conversationId}/messages?after=0&limit=2`, { agent: owner });
+    const agentView = await http<{ messages: Message[]; hasMore: boolean }>(
+      server,
+      'GET',
+      `/api/v1/conversations/${conversationId}/messages?after=0&limit=2`,
+      { agent: owner },
+    );
     expect(agentView.body.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(agentView.body.hasMore).toBe(true);
-    const rest = await http<{ messages: Message[] }>(server, 'GET', `/api/v1/conversations/${conversationId}/messages?after=2`, { agent: owner });
+    const rest = await http<{ messages: Message[] }>(
+      server,
+      'GET',
+      `/api/v1/conversations/${conversationId}/messages?after=2`,
+      { agent: owner },
+    );
     expect(rest.body.messages.map((m) => m.body)).toEqual(['a1', 'note for colleagues', 'a2']);
     v2.close();
   });
@@ -193,12 +275,20 @@ describe('resume and gap fetch', () => {
     // An agent connects while replies are being written concurrently; it must see all of them
     // through resume or live events, with nothing missing.
     const writes = Array.from({ length: 10 }, (_, i) =>
-      http(server, 'POST', `/api/v1/visitor/conversations/${conversationId}/messages`, { visitorToken: visitor.token, body: { clientMsgId: uuid(), body: `burst ${i}` } }),
+      http(server, 'POST', `/api/v1/visitor/conversations/${conversationId}/messages`, {
+        visitorToken: visitor.token,
+        body: { clientMsgId: uuid(), body: `burst ${i}` },
+      }),
     );
     const agent = await agentSocket(server, owner, { resume: { [conversationId]: 0 } });
     await Promise.all(writes);
     await agent.next('msg', (m) => m.conversationId === conversationId && m.seq === 11);
-    const seqs = new Set(agent.all('msg').filter((m) => m.conversationId === conversationId).map((m) => m.seq));
+    const seqs = new Set(
+      agent
+        .all('msg')
+        .filter((m) => m.conversationId === conversationId)
+        .map((m) => m.seq),
+    );
     expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     ws.close();
     agent.close();
@@ -226,7 +316,9 @@ describe('isolation between visitors, sites and agents', () => {
     m.send({ t: 'read', conversationId, seq: 1 });
     await m.next('error', (e) => e.code === 'not_found' && e.ref === undefined);
     expect(m.all('msg')).toEqual([]);
-    const rest = await http(server, 'GET', `/api/v1/visitor/conversations/${conversationId}/messages`, { visitorToken: mallory.token });
+    const rest = await http(server, 'GET', `/api/v1/visitor/conversations/${conversationId}/messages`, {
+      visitorToken: mallory.token,
+    });
     expect(rest.status).toBe(404);
     expect((await dbMessages(conversationId)).map((r) => r.body)).toEqual(['private to alice']);
     a.close();
@@ -237,16 +329,34 @@ describe('isolation between visitors, sites and agents', () => {
     const other = await createSite(server, owner);
     const outsider = await createAgent(server, owner, { siteIds: [other.id] });
     const visitor = await createVisitor(server, server.siteKey);
-    const r = await http<{ conversation: { id: string } }>(server, 'POST', '/api/v1/visitor/conversations', { visitorToken: visitor.token });
+    const r = await http<{ conversation: { id: string } }>(server, 'POST', '/api/v1/visitor/conversations', {
+      visitorToken: visitor.token,
+    });
     const id = r.body.conversation.id;
 
     expect((await http(server, 'GET', `/api/v1/conversations/${id}`, { agent: outsider })).status).toBe(404);
-    expect((await http(server, 'GET', `/api/v1/conversations/${id}/messages`, { agent: outsider })).status).toBe(404);
-    expect((await http(server, 'POST', `/api/v1/conversations/${id}/close`, { agent: outsider })).status).toBe(404);
-    expect((await http(server, 'GET', `/api/v1/sites/${server.siteId}`, { agent: outsider })).status).toBe(403);
-    const list = await http<{ conversations: { id: string }[] }>(server, 'GET', '/api/v1/conversations?status=all', { agent: outsider });
+    expect(
+      (await http(server, 'GET', `/api/v1/conversations/${id}/messages`, { agent: outsider })).status,
+    ).toBe(404);
+    expect(
+      (await http(server, 'POST', `/api/v1/conversations/${id}/close`, { agent: outsider })).status,
+    ).toBe(404);
+    expect((await http(server, 'GET', `/api/v1/sites/${server.siteId}`, { agent: outsider })).status).toBe(
+      403,
+    );
+    const list = await http<{ conversations: { id: string }[] }>(
+      server,
+      'GET',
+      '/api/v1/conversations?status=all',
+      { agent: outsider },
+    );
     expect(list.body.conversations.map((c) => c.id)).not.toContain(id);
-    const inbox = await http<{ conversations: unknown[] }>(server, 'GET', `/api/v1/conversations?siteId=${server.siteId}`, { agent: outsider });
+    const inbox = await http<{ conversations: unknown[] }>(
+      server,
+      'GET',
+      `/api/v1/conversations?siteId=${server.siteId}`,
+      { agent: outsider },
+    );
     expect(inbox.body.conversations).toEqual([]);
 
     const ws = await agentSocket(server, outsider);
@@ -271,7 +381,12 @@ describe('isolation between visitors, sites and agents', () => {
     expect(await ws.next('error')).toMatchObject({ code: 'unauthorized' });
     expect((await ws.closed()).code).toBe(4401);
     // Presenting it to another site's session endpoint yields a new visitor, not the old one.
-    const s = await http<{ visitor: { id: string }; created: boolean }>(server, 'POST', '/api/v1/visitor/session', { body: { siteKey: other.key, token: visitor.token } });
+    const s = await http<{ visitor: { id: string }; created: boolean }>(
+      server,
+      'POST',
+      '/api/v1/visitor/session',
+      { body: { siteKey: other.key, token: visitor.token } },
+    );
     expect(s.body.created).toBe(true);
     expect(s.body.visitor.id).not.toBe(visitor.visitorId);
   });
@@ -286,14 +401,25 @@ describe('private notes', () => {
     const { conversationId } = await vws.next('ack');
     const aws = await agentSocket(server, owner);
     await aws.next('welcome');
-    aws.send({ t: 'send', clientMsgId: uuid(), conversationId, body: 'this customer is a VIP', private: true });
+    aws.send({
+      t: 'send',
+      clientMsgId: uuid(),
+      conversationId,
+      body: 'this customer is a VIP',
+      private: true,
+    });
     await aws.next('ack');
     aws.send({ t: 'send', clientMsgId: uuid(), conversationId, body: 'public answer' });
     await aws.next('ack');
     expect(await aws.next('msg', (m) => m.private)).toMatchObject({ body: 'this customer is a VIP' });
     await vws.next('msg', (m) => m.body === 'public answer');
     expect(vws.all('msg').map((m) => m.body)).toEqual(['question', 'public answer']);
-    const visitorList = await http<{ conversations: { lastSeq: number }[] }>(server, 'GET', '/api/v1/visitor/conversations', { visitorToken: visitor.token });
+    const visitorList = await http<{ conversations: { lastSeq: number }[] }>(
+      server,
+      'GET',
+      '/api/v1/visitor/conversations',
+      { visitorToken: visitor.token },
+    );
     expect(JSON.stringify(visitorList.body)).not.toContain('VIP');
     // Visitors cannot write notes.
     const id = uuid();
@@ -315,19 +441,42 @@ describe('assign, close, reopen', () => {
     const cws = await agentSocket(server, colleague);
     await cws.next('welcome');
 
-    const assign = await http<{ conversation: { assigneeId: string } }>(server, 'POST', `/api/v1/conversations/${conversationId}/assign`, { agent: owner, body: { agentId: colleague.agentId } });
+    const assign = await http<{ conversation: { assigneeId: string } }>(
+      server,
+      'POST',
+      `/api/v1/conversations/${conversationId}/assign`,
+      { agent: owner, body: { agentId: colleague.agentId } },
+    );
     expect(assign.status).toBe(200);
     expect(assign.body.conversation.assigneeId).toBe(colleague.agentId);
-    expect((await cws.next('conversation')).conversation).toMatchObject({ id: conversationId, assigneeId: colleague.agentId });
-    expect((await vws.next('msg', (m) => m.author.kind === 'system')).body).toBe('Owner assigned the conversation to Colleague');
-    const seenByVisitor = await vws.next('conversation', (c) => 'assignee' in c.conversation && c.conversation.assignee !== null);
+    expect((await cws.next('conversation')).conversation).toMatchObject({
+      id: conversationId,
+      assigneeId: colleague.agentId,
+    });
+    expect((await vws.next('msg', (m) => m.author.kind === 'system')).body).toBe(
+      'Owner assigned the conversation to Colleague',
+    );
+    const seenByVisitor = await vws.next(
+      'conversation',
+      (c) => 'assignee' in c.conversation && c.conversation.assignee !== null,
+    );
     expect(seenByVisitor.conversation).toMatchObject({ assignee: { name: 'Colleague' } });
     // The visitor's view carries no internal ids.
     expect(seenByVisitor.conversation).not.toHaveProperty('assigneeId');
 
-    const close = await http<{ conversation: { status: string; closedAt: string } }>(server, 'POST', `/api/v1/conversations/${conversationId}/close`, { agent: colleague });
-    expect(close.body.conversation).toMatchObject({ status: 'closed', closedAt: expect.any(String) as unknown });
-    expect((await vws.next('conversation', (c) => c.conversation.status === 'closed')).conversation.id).toBe(conversationId);
+    const close = await http<{ conversation: { status: string; closedAt: string } }>(
+      server,
+      'POST',
+      `/api/v1/conversations/${conversationId}/close`,
+      { agent: colleague },
+    );
+    expect(close.body.conversation).toMatchObject({
+      status: 'closed',
+      closedAt: expect.any(String) as unknown,
+    });
+    expect((await vws.next('conversation', (c) => c.conversation.status === 'closed')).conversation.id).toBe(
+      conversationId,
+    );
     const reply = uuid();
     cws.send({ t: 'send', clientMsgId: reply, conversationId, body: 'too late' });
     expect(await cws.next('error', (e) => e.ref === reply)).toMatchObject({ code: 'conversation_closed' });
@@ -336,10 +485,17 @@ describe('assign, close, reopen', () => {
     const late = uuid();
     vws.send({ t: 'send', clientMsgId: late, conversationId, body: 'one more thing' });
     expect(await vws.next('ack', (a) => a.clientMsgId === late)).toMatchObject({ conversationId });
-    expect((await vws.next('conversation', (c) => c.conversation.status === 'open')).conversation.id).toBe(conversationId);
+    expect((await vws.next('conversation', (c) => c.conversation.status === 'open')).conversation.id).toBe(
+      conversationId,
+    );
 
     await http(server, 'POST', `/api/v1/conversations/${conversationId}/close`, { agent: colleague });
-    const reopen = await http<{ conversation: { status: string } }>(server, 'POST', `/api/v1/conversations/${conversationId}/reopen`, { agent: owner });
+    const reopen = await http<{ conversation: { status: string } }>(
+      server,
+      'POST',
+      `/api/v1/conversations/${conversationId}/reopen`,
+      { agent: owner },
+    );
     expect(reopen.body.conversation.status).toBe('open');
     const log = await dbMessages(conversationId);
     expect(log.map((m) => m.seq)).toEqual(log.map((_, i) => i + 1));
@@ -352,7 +508,10 @@ describe('assign, close, reopen', () => {
     // Assigning to an agent without access to the site is refused.
     const other = await createSite(server, owner);
     const outsider = await createAgent(server, owner, { siteIds: [other.id] });
-    const bad = await http(server, 'POST', `/api/v1/conversations/${conversationId}/assign`, { agent: owner, body: { agentId: outsider.agentId } });
+    const bad = await http(server, 'POST', `/api/v1/conversations/${conversationId}/assign`, {
+      agent: owner,
+      body: { agentId: outsider.agentId },
+    });
     expect(bad.status).toBe(422);
     vws.close();
     cws.close();

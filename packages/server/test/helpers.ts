@@ -59,7 +59,13 @@ export async function http<T = Record<string, unknown>>(
   server: { url: string },
   method: string,
   path: string,
-  opts: { body?: unknown; rawBody?: BodyInit; headers?: Record<string, string>; agent?: AgentSession; visitorToken?: string } = {},
+  opts: {
+    body?: unknown;
+    rawBody?: BodyInit;
+    headers?: Record<string, string>;
+    agent?: AgentSession;
+    visitorToken?: string;
+  } = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -111,20 +117,41 @@ export async function createAgent(
   const password = 'correct horse battery';
   const res = await http(server, 'POST', '/api/v1/agents', {
     agent: owner,
-    body: { email, name: overrides.name ?? 'Agent ' + email.slice(6, 10), role: overrides.role ?? 'agent', password, siteIds: overrides.siteIds ?? [server.siteId] },
+    body: {
+      email,
+      name: overrides.name ?? 'Agent ' + email.slice(6, 10),
+      role: overrides.role ?? 'agent',
+      password,
+      siteIds: overrides.siteIds ?? [server.siteId],
+    },
   });
   if (res.status !== 201) throw new Error(`agent create failed: ${JSON.stringify(res.body)}`);
   return { ...(await login(server, email, password)), email, password };
 }
 
-export async function createVisitor(server: { url: string }, siteKey: string): Promise<{ token: string; visitorId: string }> {
-  const res = await http<{ token: string; visitor: { id: string } }>(server, 'POST', '/api/v1/visitor/session', { body: { siteKey } });
+export async function createVisitor(
+  server: { url: string },
+  siteKey: string,
+): Promise<{ token: string; visitorId: string }> {
+  const res = await http<{ token: string; visitor: { id: string } }>(
+    server,
+    'POST',
+    '/api/v1/visitor/session',
+    { body: { siteKey } },
+  );
   if (res.status !== 201) throw new Error(`visitor session failed: ${JSON.stringify(res.body)}`);
   return { token: res.body.token, visitorId: res.body.visitor.id };
 }
 
-export async function createSite(server: TestServer, owner: AgentSession, allowedOrigins: string[] = []): Promise<{ id: string; key: string }> {
-  const res = await http<{ site: { id: string; key: string } }>(server, 'POST', '/api/v1/sites', { agent: owner, body: { name: 'Other site', allowedOrigins } });
+export async function createSite(
+  server: TestServer,
+  owner: AgentSession,
+  allowedOrigins: string[] = [],
+): Promise<{ id: string; key: string }> {
+  const res = await http<{ site: { id: string; key: string } }>(server, 'POST', '/api/v1/sites', {
+    agent: owner,
+    body: { name: 'Other site', allowedOrigins },
+  });
   if (res.status !== 201) throw new Error(`site create failed: ${JSON.stringify(res.body)}`);
   return res.body.site;
 }
@@ -141,7 +168,9 @@ export class RawSocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
       const d = decodeServerFrame(text);
       if (!d.ok) throw new Error(`server sent an invalid frame: ${text} (${d.message})`);
       this.frames.push(d.value);
@@ -158,7 +187,11 @@ export class RawSocket {
     });
   }
 
-  static open(url: string, headers: Record<string, string> = {}, opts: { autoPong?: boolean } = {}): Promise<RawSocket> {
+  static open(
+    url: string,
+    headers: Record<string, string> = {},
+    opts: { autoPong?: boolean } = {},
+  ): Promise<RawSocket> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers, autoPong: opts.autoPong ?? true });
       const s = new RawSocket(ws);
@@ -172,7 +205,11 @@ export class RawSocket {
   }
 
   /** The earliest frame not yet returned by `next` that matches; waits for one if there is none. */
-  next<T extends ServerFrame['t']>(t: T, pred: (f: ServerFrameOf<T>) => boolean = () => true, timeoutMs = 5000): Promise<ServerFrameOf<T>> {
+  next<T extends ServerFrame['t']>(
+    t: T,
+    pred: (f: ServerFrameOf<T>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ServerFrameOf<T>> {
     const match = (f: ServerFrame): f is ServerFrameOf<T> => f.t === t && pred(f as ServerFrameOf<T>);
     const found = this.frames.find((f): f is ServerFrameOf<T> => !this.consumed.has(f) && match(f));
     if (found) {
@@ -180,7 +217,10 @@ export class RawSocket {
       return Promise.resolve(found);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timeout waiting for ${t}; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timeout waiting for ${t}; got ${JSON.stringify(this.frames.slice(-5))}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         pred: match,
         resolve: (f) => {
@@ -197,7 +237,9 @@ export class RawSocket {
 
   closed(): Promise<{ code: number; reason: string }> {
     if (this.closeInfo) return Promise.resolve(this.closeInfo);
-    return new Promise((resolve) => this.closedResolvers.push(() => resolve(this.closeInfo ?? { code: 0, reason: '' })));
+    return new Promise((resolve) =>
+      this.closedResolvers.push(() => resolve(this.closeInfo ?? { code: 0, reason: '' })),
+    );
   }
 
   close(): void {
@@ -205,14 +247,32 @@ export class RawSocket {
   }
 }
 
-export async function visitorSocket(server: TestServer, token: string, opts: { siteKey?: string; resume?: Record<string, number>; origin?: string } = {}) {
+export async function visitorSocket(
+  server: TestServer,
+  token: string,
+  opts: { siteKey?: string; resume?: Record<string, number>; origin?: string } = {},
+) {
   const s = await RawSocket.open(server.wsUrl, opts.origin ? { origin: opts.origin } : {});
-  s.send({ t: 'hello', v: 1, role: 'visitor', siteKey: opts.siteKey ?? server.siteKey, token, ...(opts.resume && { resume: opts.resume }) });
+  s.send({
+    t: 'hello',
+    v: 1,
+    role: 'visitor',
+    siteKey: opts.siteKey ?? server.siteKey,
+    token,
+    ...(opts.resume && { resume: opts.resume }),
+  });
   return s;
 }
 
-export async function agentSocket(server: TestServer, agent: AgentSession, opts: { resume?: Record<string, number>; origin?: string } = {}) {
-  const s = await RawSocket.open(server.wsUrl, { cookie: agent.cookie, ...(opts.origin && { origin: opts.origin }) });
+export async function agentSocket(
+  server: TestServer,
+  agent: AgentSession,
+  opts: { resume?: Record<string, number>; origin?: string } = {},
+) {
+  const s = await RawSocket.open(server.wsUrl, {
+    cookie: agent.cookie,
+    ...(opts.origin && { origin: opts.origin }),
+  });
   s.send({ t: 'hello', v: 1, role: 'agent', ...(opts.resume && { resume: opts.resume }) });
   return s;
 }

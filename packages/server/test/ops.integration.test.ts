@@ -10,7 +10,11 @@ afterAll(async () => server.stop());
 
 describe('operations endpoints', () => {
   it('/healthz reports the database check', async () => {
-    const r = await http<{ status: string; checks: { database: { ok: boolean } } }>(server, 'GET', '/healthz');
+    const r = await http<{ status: string; checks: { database: { ok: boolean } } }>(
+      server,
+      'GET',
+      '/healthz',
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'ok', checks: { database: { ok: true } } });
     expect(r.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
@@ -28,7 +32,9 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/parley_ws_connections\{role="visitor"\} 1/);
     expect(text).toMatch(/parley_messages_total\{author="visitor"\} 1/);
     expect(text).toMatch(/parley_send_ack_seconds_count 1/);
-    expect(text).toMatch(/parley_http_request_seconds_count\{method="POST",route="\/api\/v1\/visitor\/session",status="201"\} 1/);
+    expect(text).toMatch(
+      /parley_http_request_seconds_count\{method="POST",route="\/api\/v1\/visitor\/session",status="201"\} 1/,
+    );
     expect(text).toContain('parley_process_resident_memory_bytes');
     ws.close();
   });
@@ -41,11 +47,20 @@ describe('operations endpoints', () => {
 
 describe('OpenAPI', () => {
   it('describes every REST endpoint as OpenAPI 3.1', async () => {
-    const r = await http<{ openapi: string; paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>> }>(server, 'GET', '/api/openapi.json');
+    const r = await http<{
+      openapi: string;
+      paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
+    }>(server, 'GET', '/api/openapi.json');
     expect(r.body.openapi).toBe('3.1.0');
-    const documented = new Set(Object.entries(r.body.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+    const documented = new Set(
+      Object.entries(r.body.paths).flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+      ),
+    );
     // Every route the server registered under /api/v1 (and /healthz) is in the document.
-    const registered = registeredRoutes(server.app).filter((r) => r.path.startsWith('/api/v1/') || r.path === '/healthz');
+    const registered = registeredRoutes(server.app).filter(
+      (r) => r.path.startsWith('/api/v1/') || r.path === '/healthz',
+    );
     expect(registered.length).toBeGreaterThan(20);
     for (const r of registered) {
       for (const m of r.methods.filter((x) => x !== 'HEAD' && x !== 'OPTIONS')) {

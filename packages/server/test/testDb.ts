@@ -20,7 +20,10 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (TEST_DB === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
-    return { url: path.join(dir, 'parley.db'), drop: () => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })) };
+    return {
+      url: path.join(dir, 'parley.db'),
+      drop: () => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })),
+    };
   }
   const name = `parley_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });

@@ -15,15 +15,21 @@ type CreateInput = z.output<typeof AgentCreateRequest> & { mustChangePassword?: 
 
 async function checkSitesExist(ctx: AppContext, siteIds: readonly string[]): Promise<void> {
   for (const id of new Set(siteIds)) {
-    if (!(await siteStore.byId(ctx.db, id))) throw new AppError('validation_failed', `site ${id} does not exist`, 422);
+    if (!(await siteStore.byId(ctx.db, id)))
+      throw new AppError('validation_failed', `site ${id} does not exist`, 422);
   }
 }
 
 /** Used by the API (with an actor) and by the CLI and first run (actor null = operator on the machine). */
-export async function createAgent(ctx: AppContext, actor: AgentActor | null, input: CreateInput): Promise<Agent> {
+export async function createAgent(
+  ctx: AppContext,
+  actor: AgentActor | null,
+  input: CreateInput,
+): Promise<Agent> {
   if (actor) {
     checkAdmin(actor);
-    if (input.role === 'owner' && actor.role !== 'owner') throw forbidden('only an owner can create an owner');
+    if (input.role === 'owner' && actor.role !== 'owner')
+      throw forbidden('only an owner can create an owner');
   }
   await checkSitesExist(ctx, input.siteIds);
   const now = ctx.clock.now();
@@ -106,11 +112,16 @@ export async function updateAgent(
       await agentStore.logStatus(trx, id, 'offline', now);
     }
   });
-  if (deactivating) ctx.bus.publish({ type: 'agent.signed_out', agentId: id, sessionIds: 'all', reason: 'deactivated' });
+  if (deactivating)
+    ctx.bus.publish({ type: 'agent.signed_out', agentId: id, sessionIds: 'all', reason: 'deactivated' });
   return getAgent(ctx, id);
 }
 
-export async function updateMe(ctx: AppContext, actor: AgentActor, input: z.output<typeof MeUpdateRequest>): Promise<Agent> {
+export async function updateMe(
+  ctx: AppContext,
+  actor: AgentActor,
+  input: z.output<typeof MeUpdateRequest>,
+): Promise<Agent> {
   const row = await agentStore.byId(ctx.db, actor.id);
   if (!row) throw notFound('agent');
   const now = ctx.clock.now();
@@ -122,7 +133,8 @@ export async function updateMe(ctx: AppContext, actor: AgentActor, input: z.outp
       updated_at: now,
     });
     // Status history feeds "time online / away" in analytics.
-    if (input.status !== undefined && input.status !== row.status) await agentStore.logStatus(trx, actor.id, input.status, now);
+    if (input.status !== undefined && input.status !== row.status)
+      await agentStore.logStatus(trx, actor.id, input.status, now);
   });
   return getAgent(ctx, actor.id);
 }
@@ -140,6 +152,11 @@ export async function resetPassword(ctx: AppContext, email: string, password: st
     });
     await sessionStore.deleteForAgent(trx, row.id);
   });
-  ctx.bus.publish({ type: 'agent.signed_out', agentId: row.id, sessionIds: 'all', reason: 'session_revoked' });
+  ctx.bus.publish({
+    type: 'agent.signed_out',
+    agentId: row.id,
+    sessionIds: 'all',
+    reason: 'session_revoked',
+  });
   return getAgent(ctx, row.id);
 }

@@ -4,10 +4,16 @@ import { safeEqual } from '../shared/crypto';
 // scrypt is memory-hard (N·r·128 bytes = 32 MiB here) and built into Node: no native addon needed.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, keylen: 32 } as const;
 
-function derive(password: string, salt: Buffer, p: { N: number; r: number; p: number; keylen: number }): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  p: { N: number; r: number; p: number; keylen: number },
+): Promise<Buffer> {
   const opts: ScryptOptions = { N: p.N, r: p.r, p: p.p, maxmem: 128 * p.N * p.r * 2 };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, p.keylen, opts, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(password.normalize('NFKC'), salt, p.keylen, opts, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 
@@ -15,7 +21,9 @@ function derive(password: string, salt: Buffer, p: { N: number; r: number; p: nu
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -4,12 +4,20 @@ import type { AgentsTable, DB } from '../db/schema';
 export type AgentRow = Selectable<AgentsTable>;
 
 export const agentStore = {
-  byId: (db: Kysely<DB>, id: string) => db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst(),
+  byId: (db: Kysely<DB>, id: string) =>
+    db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst(),
   byEmail: (db: Kysely<DB>, email: string) =>
     db.selectFrom('agents').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst(),
   all: (db: Kysely<DB>) => db.selectFrom('agents').selectAll().orderBy('created_at').execute(),
   count: async (db: Kysely<DB>) =>
-    Number((await db.selectFrom('agents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+    Number(
+      (
+        await db
+          .selectFrom('agents')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
   insert: (db: Kysely<DB>, row: AgentRow) => db.insertInto('agents').values(row).execute(),
   update: (db: Kysely<DB>, id: string, patch: Partial<Omit<AgentRow, 'id'>>) =>
     db.updateTable('agents').set(patch).where('id', '=', id).execute(),
@@ -17,7 +25,11 @@ export const agentStore = {
   siteIdsFor: async (db: Kysely<DB>, agentIds: readonly string[]): Promise<Map<string, string[]>> => {
     const out = new Map<string, string[]>(agentIds.map((id) => [id, []]));
     if (agentIds.length === 0) return out;
-    const rows = await db.selectFrom('site_agents').select(['agent_id', 'site_id']).where('agent_id', 'in', agentIds).execute();
+    const rows = await db
+      .selectFrom('site_agents')
+      .select(['agent_id', 'site_id'])
+      .where('agent_id', 'in', agentIds)
+      .execute();
     for (const r of rows) out.get(r.agent_id)?.push(r.site_id);
     return out;
   },

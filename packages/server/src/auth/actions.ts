@@ -89,7 +89,11 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Re
   return { session, agent, actor: await actorFor(ctx, agent, session.id) };
 }
 
-export async function actorFor(ctx: AppContext, agent: AgentRow, sessionId: string | null): Promise<AgentActor> {
+export async function actorFor(
+  ctx: AppContext,
+  agent: AgentRow,
+  sessionId: string | null,
+): Promise<AgentActor> {
   let siteIds: AgentActor['siteIds'] = 'all';
   if (!seesAllSites(agent.role)) {
     const sites = await agentStore.siteIdsFor(ctx.db, [agent.id]);
@@ -101,12 +105,22 @@ export async function actorFor(ctx: AppContext, agent: AgentRow, sessionId: stri
 export async function logout(ctx: AppContext, actor: AgentActor): Promise<void> {
   if (actor.sessionId === null) return;
   await sessionStore.delete(ctx.db, actor.sessionId);
-  ctx.bus.publish({ type: 'agent.signed_out', agentId: actor.id, sessionIds: [actor.sessionId], reason: 'session_revoked' });
+  ctx.bus.publish({
+    type: 'agent.signed_out',
+    agentId: actor.id,
+    sessionIds: [actor.sessionId],
+    reason: 'session_revoked',
+  });
 }
 
 export async function logoutEverywhere(ctx: AppContext, actor: AgentActor): Promise<void> {
   await sessionStore.deleteForAgent(ctx.db, actor.id);
-  ctx.bus.publish({ type: 'agent.signed_out', agentId: actor.id, sessionIds: 'all', reason: 'session_revoked' });
+  ctx.bus.publish({
+    type: 'agent.signed_out',
+    agentId: actor.id,
+    sessionIds: 'all',
+    reason: 'session_revoked',
+  });
 }
 
 export async function changePassword(

@@ -16,7 +16,12 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
   api.post(
     '/api/v1/auth/login',
     {
-      schema: { tags, summary: 'Sign in with e-mail and password; sets the session cookie', body: LoginRequest, response: { 200: SessionResponse, ...errors(400, 401, 429) } },
+      schema: {
+        tags,
+        summary: 'Sign in with e-mail and password; sets the session cookie',
+        body: LoginRequest,
+        response: { 200: SessionResponse, ...errors(400, 401, 429) },
+      },
       config: { rateLimit: { max: opts.loginPerMinute, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
@@ -28,7 +33,13 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
 
   api.get(
     '/api/v1/auth/session',
-    { schema: { tags, summary: 'The signed-in agent and the CSRF token for this session', response: { 200: SessionResponse, ...errors(401) } } },
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in agent and the CSRF token for this session',
+        response: { 200: SessionResponse, ...errors(401) },
+      },
+    },
     async (req) => {
       const token = req.cookies[SESSION_COOKIE];
       const s = token ? await resolveSession(ctx, token) : null;
@@ -49,7 +60,13 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
 
   api.post(
     '/api/v1/auth/logout-all',
-    { schema: { tags, summary: 'End every session of this agent (all devices); their sockets close at once', response: { 200: OkResponse, ...errors(401, 403) } } },
+    {
+      schema: {
+        tags,
+        summary: 'End every session of this agent (all devices); their sockets close at once',
+        response: { 200: OkResponse, ...errors(401, 403) },
+      },
+    },
     async (req, reply) => {
       await logoutEverywhere(ctx, await requireAgent(ctx, req));
       clearSessionCookie(reply);
@@ -59,7 +76,14 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
 
   api.post(
     '/api/v1/auth/password',
-    { schema: { tags, summary: 'Change own password', body: ChangePasswordRequest, response: { 200: OkResponse, ...errors(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Change own password',
+        body: ChangePasswordRequest,
+        response: { 200: OkResponse, ...errors(400, 401, 403) },
+      },
+    },
     async (req) => {
       await changePassword(ctx, await requireAgent(ctx, req), req.body.currentPassword, req.body.newPassword);
       return { ok: true as const };

@@ -8,8 +8,14 @@ export const sessionStore = {
   byTokenHash: (db: Kysely<DB>, tokenHash: string) =>
     db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
   touch: (db: Kysely<DB>, id: string, at: number, expiresAt: number) =>
-    db.updateTable('sessions').set({ last_seen_at: at, expires_at: expiresAt }).where('id', '=', id).execute(),
+    db
+      .updateTable('sessions')
+      .set({ last_seen_at: at, expires_at: expiresAt })
+      .where('id', '=', id)
+      .execute(),
   delete: (db: Kysely<DB>, id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
-  deleteForAgent: (db: Kysely<DB>, agentId: string) => db.deleteFrom('sessions').where('agent_id', '=', agentId).execute(),
-  deleteExpired: (db: Kysely<DB>, now: number) => db.deleteFrom('sessions').where('expires_at', '<', now).execute(),
+  deleteForAgent: (db: Kysely<DB>, agentId: string) =>
+    db.deleteFrom('sessions').where('agent_id', '=', agentId).execute(),
+  deleteExpired: (db: Kysely<DB>, now: number) =>
+    db.deleteFrom('sessions').where('expires_at', '<', now).execute(),
 };

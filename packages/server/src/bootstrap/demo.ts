@@ -32,17 +32,24 @@ export function demoRoutes(app: FastifyInstance): void {
       const html = await fs.readFile(path.join(PUBLIC_DIR, file), 'utf8');
       return reply
         .type('text/html; charset=utf-8')
-        .header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+        .header(
+          'content-security-policy',
+          "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        )
         .send(html);
     });
   }
   app.get('/assets/:file', { schema: { hide: true } }, async (req, reply) => {
     const file = (req.params as { file: string }).file;
-    if (!/^[a-z0-9-]+\.(js|css)$/.test(file)) return reply.status(404).send({ error: { code: 'not_found', message: 'no such asset' } });
-    if (file === 'parley-client.js') return reply.type('text/javascript; charset=utf-8').send(await bundleClient());
+    if (!/^[a-z0-9-]+\.(js|css)$/.test(file))
+      return reply.status(404).send({ error: { code: 'not_found', message: 'no such asset' } });
+    if (file === 'parley-client.js')
+      return reply.type('text/javascript; charset=utf-8').send(await bundleClient());
     try {
       const body = await fs.readFile(path.join(PUBLIC_DIR, file), 'utf8');
-      return await reply.type(file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8').send(body);
+      return await reply
+        .type(file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8')
+        .send(body);
     } catch {
       return reply.status(404).send({ error: { code: 'not_found', message: 'no such asset' } });
     }

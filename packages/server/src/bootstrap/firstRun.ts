@@ -19,14 +19,25 @@ export async function ensureFirstRun(ctx: AppContext, adminEmail: string): Promi
   let owner: FirstRun['owner'] = null;
   if ((await agentStore.count(ctx.db)) === 0) {
     const password = generatePassword();
-    await createAgent(ctx, null, { email: adminEmail, name: 'Owner', role: 'owner', password, siteIds: [], mustChangePassword: true });
+    await createAgent(ctx, null, {
+      email: adminEmail,
+      name: 'Owner',
+      role: 'owner',
+      password,
+      siteIds: [],
+      mustChangePassword: true,
+    });
     owner = { email: adminEmail, password };
   }
   const sites = await siteStore.all(ctx.db);
   let demoSiteKey = sites[0]?.key ?? null;
   if (sites.length === 0) {
     // No allowed-origin list: the demo works from whatever address the server is reached at.
-    const site = await createSite(ctx, null, { name: 'Demo site', allowedOrigins: [], settings: { sneakPeek: true } });
+    const site = await createSite(ctx, null, {
+      name: 'Demo site',
+      allowedOrigins: [],
+      settings: { sneakPeek: true },
+    });
     demoSiteKey = site.key;
   }
   return { owner, demoSiteKey };

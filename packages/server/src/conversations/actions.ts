@@ -36,7 +36,8 @@ function authorOf(actor: Sender): { kind: 'visitor' | 'agent'; id: string; name:
 /* ───────────── check… ───────────── */
 
 function checkSendInput(actor: Sender, input: SendInput): void {
-  if (input.private && actor.kind !== 'agent') throw new AppError('forbidden', 'only agents can write private notes', 403);
+  if (input.private && actor.kind !== 'agent')
+    throw new AppError('forbidden', 'only agents can write private notes', 403);
   if (actor.kind === 'agent' && input.conversationId === undefined) {
     throw new AppError('validation_failed', 'conversationId is required for agents', 422);
   }
@@ -94,9 +95,16 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
   const existing = await conversationStore.messageByClientId(trx, actor.kind, actor.id, input.clientMsgId);
   if (existing) {
     const samePrivacy = (existing.private === 1) === (input.private ?? false);
-    const sameTarget = input.conversationId === undefined || input.conversationId === existing.conversation_id || actor.kind === 'visitor';
+    const sameTarget =
+      input.conversationId === undefined ||
+      input.conversationId === existing.conversation_id ||
+      actor.kind === 'visitor';
     if (existing.body !== input.body || !samePrivacy || !sameTarget) {
-      throw new AppError('client_msg_id_conflict', 'this clientMsgId was already used for a different message', 409);
+      throw new AppError(
+        'client_msg_id_conflict',
+        'this clientMsgId was already used for a different message',
+        409,
+      );
     }
     const conv = await conversationStore.byId(trx, existing.conversation_id);
     if (!conv) throw notFound('conversation');
@@ -109,7 +117,8 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
     ({ conv, change } = await doResolveVisitorConversation(trx, actor, input.conversationId, now));
   } else {
     conv = await checkConversation(trx, actor, input.conversationId ?? '');
-    if (conv.status === 'closed') throw new AppError('conversation_closed', 'the conversation is closed; reopen it first', 409);
+    if (conv.status === 'closed')
+      throw new AppError('conversation_closed', 'the conversation is closed; reopen it first', 409);
   }
 
   const isPublicAgentReply = actor.kind === 'agent' && !input.private;
@@ -153,12 +162,28 @@ async function withRetry<T>(ctx: AppContext, fn: (trx: Kysely<DB>) => Promise<T>
 
 /* ───────────── notify… (after commit) ───────────── */
 
-function notifyConversation(ctx: AppContext, conv: ConversationRow, reason: 'created' | 'assigned' | 'closed' | 'reopened'): void {
-  ctx.bus.publish({ type: 'conversation.changed', siteId: conv.site_id, conversationId: conv.id, visitorId: conv.visitor_id, reason });
+function notifyConversation(
+  ctx: AppContext,
+  conv: ConversationRow,
+  reason: 'created' | 'assigned' | 'closed' | 'reopened',
+): void {
+  ctx.bus.publish({
+    type: 'conversation.changed',
+    siteId: conv.site_id,
+    conversationId: conv.id,
+    visitorId: conv.visitor_id,
+    reason,
+  });
 }
 
 function notifyMessage(ctx: AppContext, conv: ConversationRow, message: Message): void {
-  ctx.bus.publish({ type: 'message.created', siteId: conv.site_id, conversationId: conv.id, visitorId: conv.visitor_id, message });
+  ctx.bus.publish({
+    type: 'message.created',
+    siteId: conv.site_id,
+    conversationId: conv.id,
+    visitorId: conv.visitor_id,
+    message,
+  });
 }
 
 /* ───────────── actions ───────────── */
@@ -187,7 +212,10 @@ async function authorNameOf(ctx: AppContext, row: MessageRow): Promise<string | 
 }
 
 /** A visitor's open conversation, created if there is none. Safe under concurrent calls: one wins, all get it. */
-export async function startConversation(ctx: AppContext, actor: VisitorActor): Promise<{ conversation: ConversationRow; created: boolean }> {
+export async function startConversation(
+  ctx: AppContext,
+  actor: VisitorActor,
+): Promise<{ conversation: ConversationRow; created: boolean }> {
   const now = ctx.clock.now();
   const r = await withRetry(ctx, async (trx) => {
     const open = await conversationStore.openForVisitor(trx, actor.id);
@@ -216,8 +244,18 @@ export async function fetchMessages(
 }
 
 /** Append a system line to the log (assignments, closing) so that history and resume carry it too. */
-async function doSystemMessage(trx: Kysely<DB>, conv: ConversationRow, body: string, now: number): Promise<MessageRow> {
-  const seq = await conversationStore.nextSeq(trx, conv.id, { at: now, preview: null, firstResponse: false, assignTo: null });
+async function doSystemMessage(
+  trx: Kysely<DB>,
+  conv: ConversationRow,
+  body: string,
+  now: number,
+): Promise<MessageRow> {
+  const seq = await conversationStore.nextSeq(trx, conv.id, {
+    at: now,
+    preview: null,
+    firstResponse: false,
+    assignTo: null,
+  });
   const row: MessageRow = {
     id: newId(),
     conversation_id: conv.id,
@@ -239,7 +277,11 @@ async function changeConversation(
   actor: Actor,
   id: string,
   reason: 'assigned' | 'closed' | 'reopened',
-  apply: (trx: Kysely<DB>, conv: ConversationRow, now: number) => Promise<{ patch: Partial<ConversationRow>; line: string } | null>,
+  apply: (
+    trx: Kysely<DB>,
+    conv: ConversationRow,
+    now: number,
+  ) => Promise<{ patch: Partial<ConversationRow>; line: string } | null>,
 ): Promise<ConversationRow> {
   const now = ctx.clock.now();
   const r = await withRetry(ctx, async (trx) => {
@@ -257,26 +299,43 @@ async function changeConversation(
   return r.conv;
 }
 
-export function assignConversation(ctx: AppContext, actor: AgentActor, id: string, agentId: string | null): Promise<ConversationRow> {
+export function assignConversation(
+  ctx: AppContext,
+  actor: AgentActor,
+  id: string,
+  agentId: string | null,
+): Promise<ConversationRow> {
   return changeConversation(ctx, actor, id, 'assigned', async (trx, conv) => {
     if (conv.assignee_id === agentId) return null;
-    if (agentId === null) return { patch: { assignee_id: null }, line: `${actor.name} unassigned the conversation` };
+    if (agentId === null)
+      return { patch: { assignee_id: null }, line: `${actor.name} unassigned the conversation` };
     const target = await agentStore.byId(trx, agentId);
     if (!target || target.active !== 1) throw new AppError('validation_failed', 'no such active agent', 422);
-    const targetSites = target.role === 'agent' ? new Set((await agentStore.siteIdsFor(trx, [agentId])).get(agentId)) : 'all';
+    const targetSites =
+      target.role === 'agent' ? new Set((await agentStore.siteIdsFor(trx, [agentId])).get(agentId)) : 'all';
     if (!canAccessSite({ ...actor, siteIds: targetSites }, conv.site_id)) {
       throw new AppError('validation_failed', 'that agent has no access to this site', 422);
     }
-    const line = agentId === actor.id ? `${actor.name} joined the conversation` : `${actor.name} assigned the conversation to ${target.name}`;
+    const line =
+      agentId === actor.id
+        ? `${actor.name} joined the conversation`
+        : `${actor.name} assigned the conversation to ${target.name}`;
     return { patch: { assignee_id: agentId }, line };
   });
 }
 
-export function closeConversation(ctx: AppContext, actor: AgentActor | VisitorActor, id: string): Promise<ConversationRow> {
+export function closeConversation(
+  ctx: AppContext,
+  actor: AgentActor | VisitorActor,
+  id: string,
+): Promise<ConversationRow> {
   return changeConversation(ctx, actor, id, 'closed', (_trx, conv, now) => {
     if (conv.status === 'closed') return Promise.resolve(null);
     const who = actor.kind === 'agent' ? actor.name : 'The visitor';
-    return Promise.resolve({ patch: { status: 'closed' as const, closed_at: now }, line: `${who} closed the conversation` });
+    return Promise.resolve({
+      patch: { status: 'closed' as const, closed_at: now },
+      line: `${who} closed the conversation`,
+    });
   });
 }
 
@@ -286,12 +345,20 @@ export function reopenConversation(ctx: AppContext, actor: AgentActor, id: strin
     if (await conversationStore.openForVisitor(trx, conv.visitor_id)) {
       throw new AppError('conflict', 'the visitor already has another open conversation', 409);
     }
-    return { patch: { status: 'open' as const, closed_at: null }, line: `${actor.name} reopened the conversation` };
+    return {
+      patch: { status: 'open' as const, closed_at: null },
+      line: `${actor.name} reopened the conversation`,
+    };
   });
 }
 
 /** Raise the actor's read mark (never lowers it, never beyond the log). */
-export async function markRead(ctx: AppContext, actor: AgentActor | VisitorActor, id: string, seq: number): Promise<number> {
+export async function markRead(
+  ctx: AppContext,
+  actor: AgentActor | VisitorActor,
+  id: string,
+  seq: number,
+): Promise<number> {
   const conv = await checkConversation(ctx.db, actor, id);
   const stored = await conversationStore.raiseReadMark(ctx.db, {
     conversationId: id,
@@ -300,6 +367,13 @@ export async function markRead(ctx: AppContext, actor: AgentActor | VisitorActor
     seq: Math.min(seq, conv.last_seq),
     at: ctx.clock.now(),
   });
-  ctx.bus.publish({ type: 'read', siteId: conv.site_id, conversationId: id, visitorId: conv.visitor_id, reader: { kind: actor.kind, id: actor.id }, seq: stored });
+  ctx.bus.publish({
+    type: 'read',
+    siteId: conv.site_id,
+    conversationId: id,
+    visitorId: conv.visitor_id,
+    reader: { kind: actor.kind, id: actor.id },
+    seq: stored,
+  });
   return stored;
 }

@@ -6,7 +6,10 @@ import { canAccessSite } from '../agents/policies';
 import { conversationStore, type ConversationRow } from './store';
 
 /** Who may see a conversation. The answer is computed from site and visitor, which never change. */
-export function canSeeConversation(actor: Actor, conv: Pick<ConversationRow, 'site_id' | 'visitor_id'>): boolean {
+export function canSeeConversation(
+  actor: Actor,
+  conv: Pick<ConversationRow, 'site_id' | 'visitor_id'>,
+): boolean {
   switch (actor.kind) {
     case 'visitor':
       return conv.visitor_id === actor.id && conv.site_id === actor.siteId;

@@ -27,7 +27,10 @@ export function presentMessageForVisitor(m: Message): Message | null {
   return m.author.kind === 'visitor' ? m : { ...m, clientMsgId: null };
 }
 
-export function presentConversationForAgent(row: AgentConversationRow, ownReadSeq: number): ConversationForAgent {
+export function presentConversationForAgent(
+  row: AgentConversationRow,
+  ownReadSeq: number,
+): ConversationForAgent {
   return {
     id: row.id,
     siteId: row.site_id,
@@ -37,9 +40,9 @@ export function presentConversationForAgent(row: AgentConversationRow, ownReadSe
     status: row.status,
     assigneeId: row.assignee_id,
     departmentId: row.department_id,
-    lastSeq: Number(row.last_seq),
+    lastSeq: row.last_seq,
     readSeq: ownReadSeq,
-    peerReadSeq: Number(row.peer_read_seq ?? 0),
+    peerReadSeq: row.peer_read_seq ?? 0,
     lastMessageAt: isoOrNull(row.last_message_at),
     lastMessagePreview: row.last_message_preview,
     rating: row.rating,
@@ -53,9 +56,9 @@ export function presentConversationForVisitor(row: VisitorConversationRow): Conv
   return {
     id: row.id,
     status: row.status,
-    lastSeq: Number(row.last_seq),
-    readSeq: Number(row.own_read_seq ?? 0),
-    peerReadSeq: Number(row.peer_read_seq ?? 0),
+    lastSeq: row.last_seq,
+    readSeq: row.own_read_seq ?? 0,
+    peerReadSeq: row.peer_read_seq ?? 0,
     assignee: row.assignee_name === null ? null : { name: row.assignee_name, avatarUrl: row.assignee_avatar },
     rating: row.rating,
     createdAt: iso(row.created_at),

@@ -6,7 +6,11 @@ import { conversationStore, type AgentListFilter } from './store';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 
-async function ownReadMarks(db: Kysely<DB>, agentId: string, ids: readonly string[]): Promise<Map<string, number>> {
+async function ownReadMarks(
+  db: Kysely<DB>,
+  agentId: string,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('read_marks')
@@ -15,7 +19,7 @@ async function ownReadMarks(db: Kysely<DB>, agentId: string, ids: readonly strin
     .where('participant_id', '=', agentId)
     .where('conversation_id', 'in', ids)
     .execute();
-  return new Map(rows.map((r) => [r.conversation_id, Number(r.read_seq)]));
+  return new Map(rows.map((r) => [r.conversation_id, r.read_seq]));
 }
 
 /** The agent's inbox: two queries whatever the page size. */
@@ -37,7 +41,11 @@ export async function listConversationsForAgent(
   return rows.map((r) => presentConversationForAgent(r, marks.get(r.id) ?? 0));
 }
 
-export async function getConversationForAgent(ctx: AppContext, actor: AgentActor, id: string): Promise<ConversationForAgent> {
+export async function getConversationForAgent(
+  ctx: AppContext,
+  actor: AgentActor,
+  id: string,
+): Promise<ConversationForAgent> {
   await checkConversation(ctx.db, actor, id);
   const row = await conversationStore.forAgent(ctx.db, id);
   if (!row) throw new Error('conversation vanished');
@@ -45,7 +53,10 @@ export async function getConversationForAgent(ctx: AppContext, actor: AgentActor
   return presentConversationForAgent(row, marks.get(id) ?? 0);
 }
 
-export async function listConversationsForVisitor(ctx: AppContext, actor: VisitorActor): Promise<ConversationForVisitor[]> {
+export async function listConversationsForVisitor(
+  ctx: AppContext,
+  actor: VisitorActor,
+): Promise<ConversationForVisitor[]> {
   const rows = await conversationStore.listForVisitor(ctx.db, actor.id);
   return rows.map(presentConversationForVisitor);
 }
@@ -58,7 +69,10 @@ export async function loadConversationViews(
   ctx: AppContext,
   id: string,
   visitorId: string,
-): Promise<{ forAgent: (agentId: string) => ConversationForAgent; forVisitor: ConversationForVisitor | null } | null> {
+): Promise<{
+  forAgent: (agentId: string) => ConversationForAgent;
+  forVisitor: ConversationForVisitor | null;
+} | null> {
   const row = await conversationStore.forAgent(ctx.db, id);
   if (!row) return null;
   const marks = await conversationStore.agentReadMarks(ctx.db, id);

@@ -47,7 +47,14 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
 
   api.get(
     '/api/v1/conversations',
-    { schema: { tags, summary: 'Inbox: conversations of the sites this agent may see, newest first', querystring: ConversationListQuery, response: { 200: AgentConversationList, ...errors(400, 401) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Inbox: conversations of the sites this agent may see, newest first',
+        querystring: ConversationListQuery,
+        response: { 200: AgentConversationList, ...errors(400, 401) },
+      },
+    },
     async (req) => {
       const actor = await requireAgent(ctx, req);
       const q = req.query;
@@ -60,21 +67,40 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
         before: parseCursor(q.before),
       });
       const last = conversations.at(-1);
-      const nextCursor = conversations.length === q.limit && last ? `${Date.parse(last.createdAt)}~${last.id}` : null;
+      const nextCursor =
+        conversations.length === q.limit && last ? `${Date.parse(last.createdAt)}~${last.id}` : null;
       return { conversations, nextCursor };
     },
   );
 
   api.get(
     '/api/v1/conversations/:id',
-    { schema: { tags, summary: 'One conversation', params: IdParams, response: { 200: ConversationResponse, ...errors(401, 404) } } },
-    async (req) => ({ conversation: await getConversationForAgent(ctx, await requireAgent(ctx, req), req.params.id) }),
+    {
+      schema: {
+        tags,
+        summary: 'One conversation',
+        params: IdParams,
+        response: { 200: ConversationResponse, ...errors(401, 404) },
+      },
+    },
+    async (req) => ({
+      conversation: await getConversationForAgent(ctx, await requireAgent(ctx, req), req.params.id),
+    }),
   );
 
   api.get(
     '/api/v1/conversations/:id/messages',
-    { schema: { tags, summary: 'The log after `after` (gap fetch, history), private notes included', params: IdParams, querystring: MessagesQuery, response: { 200: MessagesPage, ...errors(400, 401, 404) } } },
-    async (req) => fetchMessages(ctx, await requireAgent(ctx, req), req.params.id, req.query.after, req.query.limit),
+    {
+      schema: {
+        tags,
+        summary: 'The log after `after` (gap fetch, history), private notes included',
+        params: IdParams,
+        querystring: MessagesQuery,
+        response: { 200: MessagesPage, ...errors(400, 401, 404) },
+      },
+    },
+    async (req) =>
+      fetchMessages(ctx, await requireAgent(ctx, req), req.params.id, req.query.after, req.query.limit),
   );
 
   api.post(
@@ -82,7 +108,8 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         tags,
-        summary: 'Reply (or write a private note). Idempotent by clientMsgId: a retry returns the original message with `duplicate: true`',
+        summary:
+          'Reply (or write a private note). Idempotent by clientMsgId: a retry returns the original message with `duplicate: true`',
         params: IdParams,
         body: SendRequest,
         response: { 200: SendResponse, 201: SendResponse, ...errors(400, 401, 403, 404, 409, 429) },
@@ -90,29 +117,56 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
       config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
-      const r = await sendMessage(ctx, await requireAgent(ctx, req), { ...req.body, conversationId: req.params.id });
+      const r = await sendMessage(ctx, await requireAgent(ctx, req), {
+        ...req.body,
+        conversationId: req.params.id,
+      });
       return reply.status(r.duplicate ? 200 : 201).send({ message: r.message, duplicate: r.duplicate });
     },
   );
 
-  const change = (path: string, summary: string, fn: (actor: Awaited<ReturnType<typeof requireAgent>>, id: string, body: unknown) => Promise<unknown>) =>
+  const change = (
+    path: string,
+    summary: string,
+    fn: (actor: Awaited<ReturnType<typeof requireAgent>>, id: string, body: unknown) => Promise<unknown>,
+  ) =>
     api.post(
       `/api/v1/conversations/:id/${path}`,
-      { schema: { tags, summary, params: IdParams, ...(path === 'assign' && { body: AssignRequest }), response: { 200: ConversationResponse, ...errors(400, 401, 403, 404, 409, 422) } } },
+      {
+        schema: {
+          tags,
+          summary,
+          params: IdParams,
+          ...(path === 'assign' && { body: AssignRequest }),
+          response: { 200: ConversationResponse, ...errors(400, 401, 403, 404, 409, 422) },
+        },
+      },
       async (req) => {
         const actor = await requireAgent(ctx, req);
         await fn(actor, req.params.id, req.body);
         return { conversation: await getConversationForAgent(ctx, actor, req.params.id) };
       },
     );
-  change('assign', 'Assign to an agent (`agentId: null` unassigns)', (a, id, body) => assignConversation(ctx, a, id, (body as z.infer<typeof AssignRequest>).agentId));
+  change('assign', 'Assign to an agent (`agentId: null` unassigns)', (a, id, body) =>
+    assignConversation(ctx, a, id, (body as z.infer<typeof AssignRequest>).agentId),
+  );
   change('close', 'Close the conversation', (a, id) => closeConversation(ctx, a, id));
   change('reopen', 'Reopen a closed conversation', (a, id) => reopenConversation(ctx, a, id));
 
   api.post(
     '/api/v1/conversations/:id/read',
-    { schema: { tags, summary: 'Raise own read mark', params: IdParams, body: ReadRequest, response: { 200: ReadResponse, ...errors(400, 401, 403, 404) } } },
-    async (req) => ({ readSeq: await markRead(ctx, await requireAgent(ctx, req), req.params.id, req.body.seq) }),
+    {
+      schema: {
+        tags,
+        summary: 'Raise own read mark',
+        params: IdParams,
+        body: ReadRequest,
+        response: { 200: ReadResponse, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => ({
+      readSeq: await markRead(ctx, await requireAgent(ctx, req), req.params.id, req.body.seq),
+    }),
   );
 }
 
@@ -124,8 +178,17 @@ export function visitorConversationRoutes(app: FastifyInstance, ctx: AppContext)
 
   api.get(
     '/api/v1/visitor/conversations',
-    { schema: { tags, security: bearer, summary: 'The visitor’s conversations (history)', response: { 200: VisitorConversationList, ...errors(401, 403) } } },
-    async (req) => ({ conversations: await listConversationsForVisitor(ctx, await requireVisitor(ctx, req)) }),
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'The visitor’s conversations (history)',
+        response: { 200: VisitorConversationList, ...errors(401, 403) },
+      },
+    },
+    async (req) => ({
+      conversations: await listConversationsForVisitor(ctx, await requireVisitor(ctx, req)),
+    }),
   );
 
   api.post(
@@ -134,23 +197,43 @@ export function visitorConversationRoutes(app: FastifyInstance, ctx: AppContext)
       schema: {
         tags,
         security: bearer,
-        summary: 'Start a conversation, or get the open one: concurrent calls all return the same conversation',
+        summary:
+          'Start a conversation, or get the open one: concurrent calls all return the same conversation',
         response: { 200: StartConversationResponse, 201: StartConversationResponse, ...errors(401, 403) },
       },
     },
     async (req, reply) => {
       const actor = await requireVisitor(ctx, req);
       const r = await startConversation(ctx, actor);
-      const conversation = (await listConversationsForVisitor(ctx, actor)).find((c) => c.id === r.conversation.id);
-      return reply.status(r.created ? 201 : 200).send({ conversation: conversation as z.infer<typeof ConversationForVisitor>, created: r.created });
+      const conversation = (await listConversationsForVisitor(ctx, actor)).find(
+        (c) => c.id === r.conversation.id,
+      );
+      return reply
+        .status(r.created ? 201 : 200)
+        .send({ conversation: conversation as z.infer<typeof ConversationForVisitor>, created: r.created });
     },
   );
 
   api.get(
     '/api/v1/visitor/conversations/:id/messages',
-    { schema: { tags, security: bearer, summary: 'The log after `after` (private notes never included)', params: IdParams, querystring: MessagesQuery, response: { 200: MessagesPage, ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'The log after `after` (private notes never included)',
+        params: IdParams,
+        querystring: MessagesQuery,
+        response: { 200: MessagesPage, ...errors(400, 401, 403, 404) },
+      },
+    },
     async (req) => {
-      const page = await fetchMessages(ctx, await requireVisitor(ctx, req), req.params.id, req.query.after, req.query.limit);
+      const page = await fetchMessages(
+        ctx,
+        await requireVisitor(ctx, req),
+        req.params.id,
+        req.query.after,
+        req.query.limit,
+      );
       return { ...page, messages: page.messages.flatMap((m) => presentMessageForVisitor(m) ?? []) };
     },
   );
@@ -158,19 +241,37 @@ export function visitorConversationRoutes(app: FastifyInstance, ctx: AppContext)
   api.post(
     '/api/v1/visitor/conversations/:id/messages',
     {
-      schema: { tags, security: bearer, summary: 'Send a message (idempotent by clientMsgId)', params: IdParams, body: SendRequest, response: { 200: SendResponse, 201: SendResponse, ...errors(400, 401, 403, 404, 409, 429) } },
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Send a message (idempotent by clientMsgId)',
+        params: IdParams,
+        body: SendRequest,
+        response: { 200: SendResponse, 201: SendResponse, ...errors(400, 401, 403, 404, 409, 429) },
+      },
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
       if (req.body.private) throw new AppError('forbidden', 'only agents can write private notes', 403);
-      const r = await sendMessage(ctx, await requireVisitor(ctx, req), { ...req.body, conversationId: req.params.id });
+      const r = await sendMessage(ctx, await requireVisitor(ctx, req), {
+        ...req.body,
+        conversationId: req.params.id,
+      });
       return reply.status(r.duplicate ? 200 : 201).send({ message: r.message, duplicate: r.duplicate });
     },
   );
 
   api.post(
     '/api/v1/visitor/conversations/:id/close',
-    { schema: { tags, security: bearer, summary: 'End the chat', params: IdParams, response: { 200: z.object({ ok: z.literal(true) }), ...errors(401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'End the chat',
+        params: IdParams,
+        response: { 200: z.object({ ok: z.literal(true) }), ...errors(401, 403, 404) },
+      },
+    },
     async (req) => {
       await closeConversation(ctx, await requireVisitor(ctx, req), req.params.id);
       return { ok: true as const };
@@ -179,7 +280,18 @@ export function visitorConversationRoutes(app: FastifyInstance, ctx: AppContext)
 
   api.post(
     '/api/v1/visitor/conversations/:id/read',
-    { schema: { tags, security: bearer, summary: 'Raise the visitor’s read mark', params: IdParams, body: ReadRequest, response: { 200: ReadResponse, ...errors(400, 401, 403, 404) } } },
-    async (req) => ({ readSeq: await markRead(ctx, await requireVisitor(ctx, req), req.params.id, req.body.seq) }),
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Raise the visitor’s read mark',
+        params: IdParams,
+        body: ReadRequest,
+        response: { 200: ReadResponse, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => ({
+      readSeq: await markRead(ctx, await requireVisitor(ctx, req), req.params.id, req.body.seq),
+    }),
   );
 }

@@ -29,7 +29,10 @@ function agentConversationQuery(db: Kysely<DB>) {
     .selectFrom('conversations as c')
     .innerJoin('visitors as v', 'v.id', 'c.visitor_id')
     .leftJoin('read_marks as vr', (j) =>
-      j.onRef('vr.conversation_id', '=', 'c.id').on('vr.participant_kind', '=', 'visitor').onRef('vr.participant_id', '=', 'c.visitor_id'),
+      j
+        .onRef('vr.conversation_id', '=', 'c.id')
+        .on('vr.participant_kind', '=', 'visitor')
+        .onRef('vr.participant_id', '=', 'c.visitor_id'),
     )
     .selectAll('c')
     .select(['v.name as visitor_name', 'v.email as visitor_email', 'vr.read_seq as peer_read_seq']);
@@ -40,12 +43,20 @@ export const conversationStore = {
     db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst(),
 
   openForVisitor: (db: Kysely<DB>, visitorId: string) =>
-    db.selectFrom('conversations').selectAll().where('visitor_id', '=', visitorId).where('status', '<>', 'closed').executeTakeFirst(),
+    db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .where('status', '<>', 'closed')
+      .executeTakeFirst(),
 
   insert: (db: Kysely<DB>, row: ConversationRow) => db.insertInto('conversations').values(row).execute(),
 
-  update: (db: Kysely<DB>, id: string, patch: Partial<Omit<ConversationRow, 'id' | 'site_id' | 'visitor_id' | 'last_seq'>>) =>
-    db.updateTable('conversations').set(patch).where('id', '=', id).execute(),
+  update: (
+    db: Kysely<DB>,
+    id: string,
+    patch: Partial<Omit<ConversationRow, 'id' | 'site_id' | 'visitor_id' | 'last_seq'>>,
+  ) => db.updateTable('conversations').set(patch).where('id', '=', id).execute(),
 
   /**
    * Take the next seq. The row lock this UPDATE holds until commit serialises writers of one
@@ -62,18 +73,27 @@ export const conversationStore = {
         last_seq: eb('last_seq', '+', 1),
         updated_at: patch.at,
         ...(patch.preview !== null && { last_message_at: patch.at, last_message_preview: patch.preview }),
-        ...(patch.firstResponse && { first_response_at: eb.fn.coalesce('first_response_at', eb.val(patch.at)) }),
-        ...(patch.assignTo !== null && { assignee_id: eb.fn.coalesce('assignee_id', eb.val(patch.assignTo)) }),
+        ...(patch.firstResponse && {
+          first_response_at: eb.fn.coalesce('first_response_at', eb.val(patch.at)),
+        }),
+        ...(patch.assignTo !== null && {
+          assignee_id: eb.fn.coalesce('assignee_id', eb.val(patch.assignTo)),
+        }),
       }))
       .where('id', '=', id)
       .returning('last_seq')
       .executeTakeFirstOrThrow();
-    return Number(row.last_seq);
+    return row.last_seq;
   },
 
   insertMessage: (db: Kysely<DB>, row: MessageRow) => db.insertInto('messages').values(row).execute(),
 
-  messageByClientId: (db: Kysely<DB>, authorKind: MessageRow['author_kind'], authorId: string, clientMsgId: string) =>
+  messageByClientId: (
+    db: Kysely<DB>,
+    authorKind: MessageRow['author_kind'],
+    authorId: string,
+    clientMsgId: string,
+  ) =>
     db
       .selectFrom('messages')
       .selectAll()
@@ -83,11 +103,19 @@ export const conversationStore = {
       .executeTakeFirst(),
 
   /** One page of the log after `afterSeq`, with author names, in one query. */
-  messagesAfter: (db: Kysely<DB>, conversationId: string, afterSeq: number, limit: number, includePrivate: boolean) => {
+  messagesAfter: (
+    db: Kysely<DB>,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    includePrivate: boolean,
+  ) => {
     let q = db
       .selectFrom('messages as m')
       .leftJoin('agents as a', (j) => j.onRef('a.id', '=', 'm.author_id').on('m.author_kind', '=', 'agent'))
-      .leftJoin('visitors as v', (j) => j.onRef('v.id', '=', 'm.author_id').on('m.author_kind', '=', 'visitor'))
+      .leftJoin('visitors as v', (j) =>
+        j.onRef('v.id', '=', 'm.author_id').on('m.author_kind', '=', 'visitor'),
+      )
       .selectAll('m')
       .select((eb) => eb.fn.coalesce('a.name', 'v.name').as('author_name'))
       .where('m.conversation_id', '=', conversationId)
@@ -96,7 +124,8 @@ export const conversationStore = {
     return q.orderBy('m.seq').limit(limit).execute() as Promise<MessageWithAuthor[]>;
   },
 
-  forAgent: (db: Kysely<DB>, id: string) => agentConversationQuery(db).where('c.id', '=', id).executeTakeFirst(),
+  forAgent: (db: Kysely<DB>, id: string) =>
+    agentConversationQuery(db).where('c.id', '=', id).executeTakeFirst(),
 
   listForAgent: (db: Kysely<DB>, f: AgentListFilter) => {
     let q = agentConversationQuery(db);
@@ -111,7 +140,10 @@ export const conversationStore = {
     const before = f.before;
     if (before) {
       q = q.where((eb) =>
-        eb.or([eb('c.created_at', '<', before.createdAt), eb.and([eb('c.created_at', '=', before.createdAt), eb('c.id', '<', before.id)])]),
+        eb.or([
+          eb('c.created_at', '<', before.createdAt),
+          eb.and([eb('c.created_at', '=', before.createdAt), eb('c.id', '<', before.id)]),
+        ]),
       );
     }
     return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).execute();
@@ -122,7 +154,10 @@ export const conversationStore = {
       .selectFrom('conversations as c')
       .leftJoin('agents as a', 'a.id', 'c.assignee_id')
       .leftJoin('read_marks as own', (j) =>
-        j.onRef('own.conversation_id', '=', 'c.id').on('own.participant_kind', '=', 'visitor').onRef('own.participant_id', '=', 'c.visitor_id'),
+        j
+          .onRef('own.conversation_id', '=', 'c.id')
+          .on('own.participant_kind', '=', 'visitor')
+          .onRef('own.participant_id', '=', 'c.visitor_id'),
       )
       .selectAll('c')
       .select(['a.name as assignee_name', 'a.avatar_url as assignee_avatar', 'own.read_seq as own_read_seq'])
@@ -147,17 +182,29 @@ export const conversationStore = {
       .where('conversation_id', '=', conversationId)
       .where('participant_kind', '=', 'agent')
       .execute();
-    return new Map(rows.map((r) => [r.participant_id, Number(r.read_seq)]));
+    return new Map(rows.map((r) => [r.participant_id, r.read_seq]));
   },
 
   /** Read marks only move forward; returns the mark now stored. */
   raiseReadMark: async (
     db: Kysely<DB>,
-    m: { conversationId: string; kind: 'visitor' | 'agent' | 'bot'; participantId: string; seq: number; at: number },
+    m: {
+      conversationId: string;
+      kind: 'visitor' | 'agent' | 'bot';
+      participantId: string;
+      seq: number;
+      at: number;
+    },
   ): Promise<number> => {
     await db
       .insertInto('read_marks')
-      .values({ conversation_id: m.conversationId, participant_kind: m.kind, participant_id: m.participantId, read_seq: m.seq, updated_at: m.at })
+      .values({
+        conversation_id: m.conversationId,
+        participant_kind: m.kind,
+        participant_id: m.participantId,
+        read_seq: m.seq,
+        updated_at: m.at,
+      })
       .onConflict((oc) =>
         oc.columns(['conversation_id', 'participant_kind', 'participant_id']).doUpdateSet({
           read_seq: sql<number>`case when excluded.read_seq > read_marks.read_seq then excluded.read_seq else read_marks.read_seq end`,
@@ -172,6 +219,6 @@ export const conversationStore = {
       .where('participant_kind', '=', m.kind)
       .where('participant_id', '=', m.participantId)
       .executeTakeFirstOrThrow();
-    return Number(row.read_seq);
+    return row.read_seq;
   },
 };

@@ -19,8 +19,12 @@ export interface MigrateResult {
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrateResult> {
   // Migrations are written against no particular schema type.
   const migrator = new Migrator({
-    db: db as unknown as Kysely<unknown>, provider: new StaticProvider(), migrationTableName: 'parley_migrations', migrationLockTableName: 'parley_migrations_lock' });
+    db: db as Kysely<unknown>,
+    provider: new StaticProvider(),
+    migrationTableName: 'parley_migrations',
+    migrationLockTableName: 'parley_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

@@ -19,14 +19,20 @@ export async function listDepartments(ctx: AppContext, actor: AgentActor): Promi
   return rows.map((r) => ({ id: r.id, siteId: r.site_id, name: r.name, agentIds: members.get(r.id) ?? [] }));
 }
 
-export async function createDepartment(ctx: AppContext, actor: AgentActor, input: z.output<typeof DepartmentCreateRequest>): Promise<Department> {
+export async function createDepartment(
+  ctx: AppContext,
+  actor: AgentActor,
+  input: z.output<typeof DepartmentCreateRequest>,
+): Promise<Department> {
   checkAdmin(actor);
   if (input.siteId !== null) {
     checkSiteAccess(actor, input.siteId);
-    if (!(await siteStore.byId(ctx.db, input.siteId))) throw new AppError('validation_failed', 'no such site', 422);
+    if (!(await siteStore.byId(ctx.db, input.siteId)))
+      throw new AppError('validation_failed', 'no such site', 422);
   }
   const agentIds = [...new Set(input.agentIds)];
-  for (const id of agentIds) if (!(await agentStore.byId(ctx.db, id))) throw new AppError('validation_failed', `no agent ${id}`, 422);
+  for (const id of agentIds)
+    if (!(await agentStore.byId(ctx.db, id))) throw new AppError('validation_failed', `no agent ${id}`, 422);
   const row = { id: newId(), site_id: input.siteId, name: input.name, created_at: ctx.clock.now() };
   await ctx.db.transaction().execute(async (trx) => {
     await departmentStore.insert(trx, row);

@@ -3,13 +3,18 @@ import type { DB } from '../db/schema';
 
 export const departmentStore = {
   all: (db: Kysely<DB>) => db.selectFrom('departments').selectAll().orderBy('name').execute(),
-  byId: (db: Kysely<DB>, id: string) => db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst(),
+  byId: (db: Kysely<DB>, id: string) =>
+    db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst(),
   insert: (db: Kysely<DB>, row: { id: string; site_id: string | null; name: string; created_at: number }) =>
     db.insertInto('departments').values(row).execute(),
   members: async (db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string[]>> => {
     const out = new Map<string, string[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return out;
-    const rows = await db.selectFrom('department_agents').selectAll().where('department_id', 'in', ids).execute();
+    const rows = await db
+      .selectFrom('department_agents')
+      .selectAll()
+      .where('department_id', 'in', ids)
+      .execute();
     for (const r of rows) out.get(r.department_id)?.push(r.agent_id);
     return out;
   },

@@ -6,10 +6,30 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
-    connections: new Gauge({ name: 'parley_ws_connections', help: 'Open WebSocket connections', labelNames: ['role'] as const, registers: [registry] }),
-    frames: new Counter({ name: 'parley_ws_frames_received_total', help: 'WebSocket frames received, by type', labelNames: ['type'] as const, registers: [registry] }),
-    frameErrors: new Counter({ name: 'parley_ws_errors_total', help: 'error frames sent, by code', labelNames: ['code'] as const, registers: [registry] }),
-    messages: new Counter({ name: 'parley_messages_total', help: 'Messages committed to conversation logs', labelNames: ['author'] as const, registers: [registry] }),
+    connections: new Gauge({
+      name: 'parley_ws_connections',
+      help: 'Open WebSocket connections',
+      labelNames: ['role'] as const,
+      registers: [registry],
+    }),
+    frames: new Counter({
+      name: 'parley_ws_frames_received_total',
+      help: 'WebSocket frames received, by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    frameErrors: new Counter({
+      name: 'parley_ws_errors_total',
+      help: 'error frames sent, by code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    messages: new Counter({
+      name: 'parley_messages_total',
+      help: 'Messages committed to conversation logs',
+      labelNames: ['author'] as const,
+      registers: [registry],
+    }),
     sendLatency: new Histogram({
       name: 'parley_send_ack_seconds',
       help: 'Time from receiving a send frame to sending its ack (includes the commit)',

@@ -7,16 +7,29 @@ import type { Gateway } from '../realtime/gateway';
 
 export const VERSION = '0.1.0';
 
-export function opsRoutes(app: FastifyInstance, ctx: AppContext, deps: { ping: () => Promise<void>; gateway: Gateway }): void {
+export function opsRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  deps: { ping: () => Promise<void>; gateway: Gateway },
+): void {
   const started = Date.now();
   typed(app).get(
     '/healthz',
-    { schema: { tags: ['ops'], summary: 'Liveness and database check (503 when the database does not answer)', response: { 200: Health, 503: Health } } },
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness and database check (503 when the database does not answer)',
+        response: { 200: Health, 503: Health },
+      },
+    },
     async (_req, reply) => {
       const t0 = performance.now();
       let db: { ok: boolean; latencyMs: number; error?: string };
       try {
-        await Promise.race([deps.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout after 2 s')), 2000).unref())]);
+        await Promise.race([
+          deps.ping(),
+          new Promise((_, rej) => setTimeout(() => rej(new Error('timeout after 2 s')), 2000).unref()),
+        ]);
         db = { ok: true, latencyMs: Math.round((performance.now() - t0) * 100) / 100 };
       } catch (e) {
         db = { ok: false, latencyMs: Math.round(performance.now() - t0), error: (e as Error).message };
@@ -32,10 +45,14 @@ export function opsRoutes(app: FastifyInstance, ctx: AppContext, deps: { ping: (
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)' } }, async (_req, reply) => {
-    const m = ctx.metrics;
-    m.connections.set({ role: 'visitor' }, deps.gateway.registry.count('visitor'));
-    m.connections.set({ role: 'agent' }, deps.gateway.registry.count('agent'));
-    return reply.type(m.registry.contentType).send(await m.registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    { schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)' } },
+    async (_req, reply) => {
+      const m = ctx.metrics;
+      m.connections.set({ role: 'visitor' }, deps.gateway.registry.count('visitor'));
+      m.connections.set({ role: 'agent' }, deps.gateway.registry.count('agent'));
+      return reply.type(m.registry.contentType).send(await m.registry.metrics());
+    },
+  );
 }

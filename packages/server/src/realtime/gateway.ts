@@ -51,13 +51,18 @@ export class Gateway {
     this.env = {
       ctx,
       heartbeatMs: this.heartbeatMs,
-      sendRate: opts.sendRate ?? { visitor: { perSecond: 10, burst: 30 }, agent: { perSecond: 20, burst: 60 } },
+      sendRate: opts.sendRate ?? {
+        visitor: { perSecond: 10, burst: 30 },
+        agent: { perSecond: 20, burst: 60 },
+      },
       registry: this.registry,
       fail: (c, code, message, ref) => this.fail(c, code, message, ref),
     };
     this.unsubscribe = ctx.bus.subscribe((e) => {
       // Events are delivered in publish order; most are handled synchronously.
-      this.chain = this.chain.then(() => this.deliver(e)).catch((err: unknown) => ctx.log.error({ err, event: e.type }, 'fan-out failed'));
+      this.chain = this.chain
+        .then(() => this.deliver(e))
+        .catch((err: unknown) => ctx.log.error({ err, event: e.type }, 'fan-out failed'));
     });
     const tick = Math.max(50, Math.min(this.heartbeatMs, this.helloTimeoutMs) / 2);
     this.sweeper = setInterval(() => this.sweep(), tick);
@@ -80,7 +85,10 @@ export class Gateway {
     conn.lastSeenAt = this.ctx.clock.now();
     const decoded = decodeClientFrame(text);
     if (!decoded.ok) {
-      this.ctx.log.info({ conn: conn.meta.id, code: decoded.code, message: decoded.message }, 'rejected frame');
+      this.ctx.log.info(
+        { conn: conn.meta.id, code: decoded.code, message: decoded.message },
+        'rejected frame',
+      );
       this.fail(conn, decoded.code, decoded.message, decoded.ref);
       return;
     }
@@ -182,7 +190,8 @@ export class Gateway {
           for (const c of r.visitor(e.visitorId)) c.push(text);
         }
         for (const c of r.agentsOfSite(e.siteId)) {
-          if (c.auth?.role === 'agent') c.push(serialize({ t: 'conversation', conversation: views.forAgent(c.auth.actor.id) }));
+          if (c.auth?.role === 'agent')
+            c.push(serialize({ t: 'conversation', conversation: views.forAgent(c.auth.actor.id) }));
         }
         return;
       }

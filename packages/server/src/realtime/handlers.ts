@@ -1,4 +1,10 @@
-import { PROTOCOL_VERSION, type ClientFrame, type ErrorCode, type Hello, type ServerFrameOf } from '@parley/protocol';
+import {
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ErrorCode,
+  type Hello,
+  type ServerFrameOf,
+} from '@parley/protocol';
 import type { AppContext } from '../shared/context';
 import { AppError } from '../shared/errors';
 import { iso } from '../shared/clock';
@@ -36,7 +42,11 @@ const WELCOME_AGENT_LIMIT = 500;
 export async function handleFrame(env: HandlerEnv, conn: Connection, frame: ClientFrame): Promise<void> {
   if (frame.t === 'hello') return hello(env, conn, frame);
   if (frame.t === 'ping') {
-    conn.send(frame.ref === undefined ? { t: 'pong', serverTime: iso(env.ctx.clock.now()) } : { t: 'pong', ref: frame.ref, serverTime: iso(env.ctx.clock.now()) });
+    conn.send(
+      frame.ref === undefined
+        ? { t: 'pong', serverTime: iso(env.ctx.clock.now()) }
+        : { t: 'pong', ref: frame.ref, serverTime: iso(env.ctx.clock.now()) },
+    );
     return;
   }
   const auth = conn.auth;
@@ -47,9 +57,13 @@ export async function handleFrame(env: HandlerEnv, conn: Connection, frame: Clie
       const started = performance.now();
       const now = ctx.clock.now();
       conn.bucket ??= new TokenBucket(env.sendRate[auth.role].perSecond, env.sendRate[auth.role].burst, now);
-      if (!conn.bucket.take(now)) throw new AppError('rate_limited', 'too many messages; slow down and resend', 429);
+      if (!conn.bucket.take(now))
+        throw new AppError('rate_limited', 'too many messages; slow down and resend', 429);
       const r = await sendMessage(ctx, auth.actor, frame);
-      conn.allowed.set(r.conversation.id, { siteId: r.conversation.site_id, visitorId: r.conversation.visitor_id });
+      conn.allowed.set(r.conversation.id, {
+        siteId: r.conversation.site_id,
+        visitorId: r.conversation.visitor_id,
+      });
       conn.send({
         t: 'ack',
         clientMsgId: frame.clientMsgId,
@@ -79,15 +93,34 @@ export async function handleFrame(env: HandlerEnv, conn: Connection, frame: Clie
       await markRead(ctx, auth.actor, frame.conversationId, frame.seq);
       return;
     case 'fetch': {
-      const page = await fetchMessages(ctx, auth.actor, frame.conversationId, frame.afterSeq, frame.limit ?? 200);
-      const messages = auth.role === 'visitor' ? page.messages.flatMap((m) => presentMessageForVisitor(m) ?? []) : page.messages;
-      conn.send({ t: 'history', ref: frame.ref, conversationId: frame.conversationId, messages, lastSeq: page.lastSeq });
+      const page = await fetchMessages(
+        ctx,
+        auth.actor,
+        frame.conversationId,
+        frame.afterSeq,
+        frame.limit ?? 200,
+      );
+      const messages =
+        auth.role === 'visitor'
+          ? page.messages.flatMap((m) => presentMessageForVisitor(m) ?? [])
+          : page.messages;
+      conn.send({
+        t: 'history',
+        ref: frame.ref,
+        conversationId: frame.conversationId,
+        messages,
+        lastSeq: page.lastSeq,
+      });
       return;
     }
   }
 }
 
-async function allowedConversation(env: HandlerEnv, conn: Connection, id: string): Promise<{ siteId: string; visitorId: string }> {
+async function allowedConversation(
+  env: HandlerEnv,
+  conn: Connection,
+  id: string,
+): Promise<{ siteId: string; visitorId: string }> {
   const known = conn.allowed.get(id);
   if (known) return known;
   if (!conn.auth) throw new AppError('not_authenticated', 'send hello first', 401);
@@ -108,7 +141,8 @@ function agentOriginAllowed(origin: string | undefined, host: string | undefined
 
 async function hello(env: HandlerEnv, conn: Connection, frame: Hello): Promise<void> {
   const { ctx } = env;
-  if (conn.auth) throw new AppError('already_authenticated', 'hello was already accepted on this socket', 400);
+  if (conn.auth)
+    throw new AppError('already_authenticated', 'hello was already accepted on this socket', 400);
   if (frame.v !== PROTOCOL_VERSION) {
     env.fail(conn, 'unsupported_version', `this server speaks protocol version ${PROTOCOL_VERSION}`);
     conn.close(CLOSE.forbidden, 'unsupported version');
@@ -120,7 +154,13 @@ async function hello(env: HandlerEnv, conn: Connection, frame: Hello): Promise<v
   };
 
   let welcome: ServerFrameOf<'welcome'>;
-  const base = { t: 'welcome' as const, v: PROTOCOL_VERSION, connectionId: conn.meta.id, serverTime: iso(ctx.clock.now()), heartbeatMs: env.heartbeatMs };
+  const base = {
+    t: 'welcome' as const,
+    v: PROTOCOL_VERSION,
+    connectionId: conn.meta.id,
+    serverTime: iso(ctx.clock.now()),
+    heartbeatMs: env.heartbeatMs,
+  };
   if (frame.role === 'visitor') {
     const found = await resolveVisitor(ctx, frame.token, frame.siteKey);
     if (!found) return refuse('unauthorized', 'unknown visitor token for this site', 4401);
@@ -128,15 +168,27 @@ async function hello(env: HandlerEnv, conn: Connection, frame: Hello): Promise<v
       return refuse('origin_not_allowed', 'this origin may not use the site', CLOSE.forbidden);
     }
     const settings = readSettings(parseJsonColumn<unknown>(found.site.settings, {}));
-    conn.auth = { role: 'visitor', actor: found.actor, siteKey: frame.siteKey, sneakPeek: settings.sneakPeek };
+    conn.auth = {
+      role: 'visitor',
+      actor: found.actor,
+      siteKey: frame.siteKey,
+      sneakPeek: settings.sneakPeek,
+    };
     env.registry.add(conn);
-    welcome = { ...base, role: 'visitor', visitor: presentVisitor(found.visitor), conversations: await listConversationsForVisitor(ctx, found.actor) };
+    welcome = {
+      ...base,
+      role: 'visitor',
+      visitor: presentVisitor(found.visitor),
+      conversations: await listConversationsForVisitor(ctx, found.actor),
+    };
   } else {
     if (!agentOriginAllowed(conn.meta.origin, conn.meta.host)) {
       return refuse('origin_not_allowed', 'agents connect from the console origin only', CLOSE.forbidden);
     }
-    const session = conn.meta.sessionToken === undefined ? null : await resolveSession(ctx, conn.meta.sessionToken);
-    if (!session) return refuse('unauthorized', 'sign in first (session cookie missing or expired)', CLOSE.unauthorized);
+    const session =
+      conn.meta.sessionToken === undefined ? null : await resolveSession(ctx, conn.meta.sessionToken);
+    if (!session)
+      return refuse('unauthorized', 'sign in first (session cookie missing or expired)', CLOSE.unauthorized);
     conn.auth = { role: 'agent', actor: session.actor };
     // Registered before the snapshot is read: events from now on are held, so nothing falls in between.
     env.registry.add(conn);
@@ -144,7 +196,10 @@ async function hello(env: HandlerEnv, conn: Connection, frame: Hello): Promise<v
       ...base,
       role: 'agent',
       agent: await getAgent(ctx, session.agent.id),
-      conversations: await listConversationsForAgent(ctx, session.actor, { status: 'active', limit: WELCOME_AGENT_LIMIT }),
+      conversations: await listConversationsForAgent(ctx, session.actor, {
+        status: 'active',
+        limit: WELCOME_AGENT_LIMIT,
+      }),
     };
   }
   ctx.metrics.connections.inc({ role: conn.auth.role });

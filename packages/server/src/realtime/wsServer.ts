@@ -32,9 +32,18 @@ function toBuffer(data: RawData): Buffer {
 }
 
 /** Binds the transport-agnostic gateway to `ws` on the HTTP server's upgrade event. */
-export function attachWebSocket(server: Server, gateway: Gateway, opts: { sessionCookie: string; trustProxy: boolean }): WebSocketServer {
+export function attachWebSocket(
+  server: Server,
+  gateway: Gateway,
+  opts: { sessionCookie: string; trustProxy: boolean },
+): WebSocketServer {
   // UTF-8 is validated by us so that bad bytes earn an error frame instead of an abrupt close.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_PAYLOAD, skipUTF8Validation: true, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: HARD_MAX_PAYLOAD,
+    skipUTF8Validation: true,
+    perMessageDeflate: false,
+  });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -62,13 +71,20 @@ export function attachWebSocket(server: Server, gateway: Gateway, opts: { sessio
       origin: req.headers.origin,
       sessionToken: cookieValue(req.headers.cookie, opts.sessionCookie),
       host: req.headers.host,
-      ip: (typeof fwd === 'string' ? fwd.split(',')[0]?.trim() : undefined) ?? req.socket.remoteAddress ?? null,
+      ip:
+        (typeof fwd === 'string' ? fwd.split(',')[0]?.trim() : undefined) ?? req.socket.remoteAddress ?? null,
       userAgent: typeof ua === 'string' ? ua : null,
     });
     ws.on('message', (data, isBinary) => {
       const buf = toBuffer(data);
-      if (isBinary) return gateway.reject(conn, 'bad_frame', 'binary frames are not part of the protocol; send JSON text');
-      if (buf.length > MAX_FRAME_BYTES) return gateway.reject(conn, 'frame_too_large', `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+      if (isBinary)
+        return gateway.reject(
+          conn,
+          'bad_frame',
+          'binary frames are not part of the protocol; send JSON text',
+        );
+      if (buf.length > MAX_FRAME_BYTES)
+        return gateway.reject(conn, 'frame_too_large', `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       if (!isUtf8(buf)) return gateway.reject(conn, 'invalid_utf8', 'frame is not valid UTF-8');
       gateway.receive(conn, buf.toString('utf8'));
     });

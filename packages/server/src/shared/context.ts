@@ -18,7 +18,14 @@ export interface AppContext {
 
 /** Who is acting. Agents carry their role and the sites they may see ('all' for owners and admins). */
 export type Actor =
-  | { kind: 'agent'; id: string; name: string; role: 'owner' | 'admin' | 'agent'; siteIds: ReadonlySet<string> | 'all'; sessionId: string | null }
+  | {
+      kind: 'agent';
+      id: string;
+      name: string;
+      role: 'owner' | 'admin' | 'agent';
+      siteIds: ReadonlySet<string> | 'all';
+      sessionId: string | null;
+    }
   | { kind: 'visitor'; id: string; siteId: string; name: string | null }
   | { kind: 'system' };
 

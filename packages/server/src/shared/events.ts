@@ -31,7 +31,12 @@ export type DomainEvent =
       seq: number;
     }
   /** Sessions ended (logout everywhere, deactivation): their sockets must close at once. */
-  | { type: 'agent.signed_out'; agentId: string; sessionIds: string[] | 'all'; reason: 'session_revoked' | 'deactivated' };
+  | {
+      type: 'agent.signed_out';
+      agentId: string;
+      sessionIds: string[] | 'all';
+      reason: 'session_revoked' | 'deactivated';
+    };
 
 export type EventHandler = (event: DomainEvent) => void;
 
@@ -45,7 +50,9 @@ export interface EventBus {
 export class InProcessBus implements EventBus {
   private readonly handlers = new Set<EventHandler>();
 
-  constructor(private readonly onHandlerError: (err: unknown, event: DomainEvent) => void = () => undefined) {}
+  constructor(
+    private readonly onHandlerError: (err: unknown, event: DomainEvent) => void = () => undefined,
+  ) {}
 
   publish(event: DomainEvent): void {
     for (const h of this.handlers) {

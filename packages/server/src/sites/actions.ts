@@ -23,12 +23,17 @@ function normalizeOrigins(list: readonly string[]): string[] {
 
 function checkSettings(raw: Record<string, unknown>): z.output<typeof SiteSettings> {
   const parsed = SiteSettings.safeParse(raw);
-  if (!parsed.success) throw new AppError('validation_failed', 'invalid site settings', 422, parsed.error.issues);
+  if (!parsed.success)
+    throw new AppError('validation_failed', 'invalid site settings', 422, parsed.error.issues);
   return parsed.data;
 }
 
 /** actor null = the operator (CLI, first run). */
-export async function createSite(ctx: AppContext, actor: AgentActor | null, input: z.output<typeof SiteCreateRequest>): Promise<Site> {
+export async function createSite(
+  ctx: AppContext,
+  actor: AgentActor | null,
+  input: z.output<typeof SiteCreateRequest>,
+): Promise<Site> {
   if (actor) checkAdmin(actor);
   const row: SiteRow = {
     id: newId(),
@@ -48,7 +53,8 @@ export async function createSite(ctx: AppContext, actor: AgentActor | null, inpu
 }
 
 export async function listSites(ctx: AppContext, actor: AgentActor): Promise<Site[]> {
-  const rows = actor.siteIds === 'all' ? await siteStore.all(ctx.db) : await siteStore.forAgent(ctx.db, actor.id);
+  const rows =
+    actor.siteIds === 'all' ? await siteStore.all(ctx.db) : await siteStore.forAgent(ctx.db, actor.id);
   return rows.map(presentSite);
 }
 
@@ -74,7 +80,9 @@ export async function updateSite(
       : checkSettings({ ...parseJsonColumn<Record<string, unknown>>(row.settings, {}), ...input.settings });
   const patch = {
     ...(input.name !== undefined && { name: input.name }),
-    ...(input.allowedOrigins !== undefined && { allowed_origins: JSON.stringify(normalizeOrigins(input.allowedOrigins)) }),
+    ...(input.allowedOrigins !== undefined && {
+      allowed_origins: JSON.stringify(normalizeOrigins(input.allowedOrigins)),
+    }),
     ...(settings !== undefined && { settings: JSON.stringify(settings) }),
   };
   if (Object.keys(patch).length > 0) await siteStore.update(ctx.db, id, patch);

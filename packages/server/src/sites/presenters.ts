@@ -21,7 +21,11 @@ export function presentSite(row: SiteRow): Site {
 }
 
 /** What a visitor's browser may know about the site. */
-export function presentSiteForVisitor(row: SiteRow): { id: string; name: string; settings: Record<string, unknown> } {
+export function presentSiteForVisitor(row: SiteRow): {
+  id: string;
+  name: string;
+  settings: Record<string, unknown>;
+} {
   const s = readSettings(parseJsonColumn<unknown>(row.settings, {}));
   return { id: row.id, name: row.name, settings: { sneakPeek: s.sneakPeek, timeZone: s.timeZone } };
 }

@@ -15,7 +15,11 @@ export interface ClientMeta {
 }
 
 /** Resolve the site of a widget request and enforce its allowed origins. */
-export async function checkSiteForVisitor(ctx: AppContext, siteKey: string, origin: string | undefined): Promise<SiteRow> {
+export async function checkSiteForVisitor(
+  ctx: AppContext,
+  siteKey: string,
+  origin: string | undefined,
+): Promise<SiteRow> {
   const site = await siteStore.byKey(ctx.db, siteKey);
   if (!site) throw new AppError('not_found', 'unknown site key', 404);
   if (!originAllowed(siteOrigins(site), origin)) {
@@ -47,7 +51,14 @@ export async function startVisitorSession(
       };
       await ctx.db.transaction().execute(async (trx) => {
         await visitorStore.update(trx, existing.id, patch);
-        if (page) await visitorStore.addPageView(trx, { visitor_id: existing.id, site_id: site.id, ...page, referrer: input.referrer ?? null, at: now });
+        if (page)
+          await visitorStore.addPageView(trx, {
+            visitor_id: existing.id,
+            site_id: site.id,
+            ...page,
+            referrer: input.referrer ?? null,
+            at: now,
+          });
       });
       return {
         visitor: presentVisitor({ ...existing, ...patch }),
@@ -75,7 +86,14 @@ export async function startVisitorSession(
   };
   await ctx.db.transaction().execute(async (trx) => {
     await visitorStore.insert(trx, row);
-    if (page) await visitorStore.addPageView(trx, { visitor_id: row.id, site_id: site.id, ...page, referrer: input.referrer ?? null, at: now });
+    if (page)
+      await visitorStore.addPageView(trx, {
+        visitor_id: row.id,
+        site_id: site.id,
+        ...page,
+        referrer: input.referrer ?? null,
+        at: now,
+      });
   });
   return { visitor: presentVisitor(row), token, created: true, site: presentSiteForVisitor(site) };
 }

@@ -35,7 +35,10 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (req, reply) => {
       const ua = req.headers['user-agent'];
-      const r = await startVisitorSession(ctx, req.body, { origin: req.headers.origin, userAgent: typeof ua === 'string' ? ua : null });
+      const r = await startVisitorSession(ctx, req.body, {
+        origin: req.headers.origin,
+        userAgent: typeof ua === 'string' ? ua : null,
+      });
       return reply.status(r.created ? 201 : 200).send(r);
     },
   );

@@ -64,7 +64,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('agent_status_log_agent_at_idx').on('agent_status_log').columns(['agent_id', 'at']).execute();
+  await db.schema
+    .createIndex('agent_status_log_agent_at_idx')
+    .on('agent_status_log')
+    .columns(['agent_id', 'at'])
+    .execute();
 
   await db.schema
     .createTable('departments')
@@ -96,7 +100,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
     .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('visitors_site_seen_idx').on('visitors').columns(['site_id', 'last_seen_at']).execute();
+  await db.schema
+    .createIndex('visitors_site_seen_idx')
+    .on('visitors')
+    .columns(['site_id', 'last_seen_at'])
+    .execute();
 
   await db.schema
     .createTable('page_views')
@@ -108,7 +116,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('referrer', 'text')
     .addColumn('at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('page_views_visitor_at_idx').on('page_views').columns(['visitor_id', 'at']).execute();
+  await db.schema
+    .createIndex('page_views_visitor_at_idx')
+    .on('page_views')
+    .columns(['visitor_id', 'at'])
+    .execute();
 
   await db.schema
     .createTable('conversations')
@@ -136,14 +148,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .where(sql.ref('status'), '<>', 'closed')
     .execute();
-  await db.schema.createIndex('conversations_visitor_idx').on('conversations').columns(['visitor_id', 'created_at']).execute();
-  await db.schema.createIndex('conversations_site_status_idx').on('conversations').columns(['site_id', 'status', 'created_at']).execute();
-  await db.schema.createIndex('conversations_site_created_idx').on('conversations').columns(['site_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('conversations_visitor_idx')
+    .on('conversations')
+    .columns(['visitor_id', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('conversations_site_status_idx')
+    .on('conversations')
+    .columns(['site_id', 'status', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('conversations_site_created_idx')
+    .on('conversations')
+    .columns(['site_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('messages')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+    .addColumn('conversation_id', 'text', (c) =>
+      c.notNull().references('conversations.id').onDelete('cascade'),
+    )
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('author_kind', 'text', (c) => c.notNull())
     .addColumn('author_id', 'text')
@@ -164,7 +190,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('read_marks')
-    .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+    .addColumn('conversation_id', 'text', (c) =>
+      c.notNull().references('conversations.id').onDelete('cascade'),
+    )
     .addColumn('participant_kind', 'text', (c) => c.notNull())
     .addColumn('participant_id', 'text', (c) => c.notNull())
     .addColumn('read_seq', 'integer', (c) => c.notNull())
