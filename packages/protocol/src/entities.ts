@@ -44,7 +44,10 @@ export type ConversationStatus = z.infer<typeof ConversationStatus>;
 
 export const Rating = z.enum(['good', 'bad']);
 
-/** A conversation as a visitor sees it: nothing internal (notes, assignee ids, tags). */
+/**
+ * A conversation as a visitor sees it: nothing internal (notes, department, internal state). Its
+ * `lastSeq` counts only messages the visitor may see, so trailing private notes are not revealed.
+ */
 export const ConversationForVisitor = z.object({
   id: Id,
   status: ConversationStatus,
@@ -70,7 +73,7 @@ export const ConversationForAgent = z.object({
   assigneeId: Id.nullable(),
   departmentId: Id.nullable(),
   lastSeq: z.number().int().nonnegative(),
-  /** This agent's own read mark (unread = lastSeq - readSeq, counting only others' messages). */
+  /** This agent's own read mark: messages with a higher seq are unread for this agent. */
   readSeq: z.number().int().nonnegative(),
   /** The visitor's read mark: drives the agent's "read" ticks. */
   peerReadSeq: z.number().int().nonnegative(),

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'invalid_credentials',
   'account_locked',
+  'password_change_required',
   'csrf_failed',
   'forbidden',
   'origin_not_allowed',

@@ -14,7 +14,12 @@ import {
 import { MAX_BODY_CHARS, MAX_PAGE, MAX_PREVIEW_CHARS, PROTOCOL_VERSION } from './limits';
 
 /** conversationId → highest seq the client has seen. */
-export const ResumeMap = z.record(Id, z.number().int().nonnegative());
+export const MAX_RESUME_ENTRIES = 200;
+export const ResumeMap = z
+  .record(Id, z.number().int().nonnegative())
+  .refine((m) => Object.keys(m).length <= MAX_RESUME_ENTRIES, {
+    message: `resume names at most ${MAX_RESUME_ENTRIES} conversations; fetch older ones with fetch frames`,
+  });
 
 /* ───────────── client → server ───────────── */
 
@@ -52,7 +57,10 @@ export type Send = z.infer<typeof Send>;
 export const TypingIn = z.object({
   t: z.literal('typing'),
   conversationId: Id,
-  /** Visitors may send the text being typed (sneak peek); omitted or empty means "stopped typing"-free ping. */
+  /**
+   * The text being typed. Only a visitor's preview is ever shown (to agents, and only when the site
+   * enables sneak peek); typing frames are ephemeral hints that expire on the receiving side.
+   */
   preview: z.string().max(MAX_PREVIEW_CHARS).optional(),
 });
 export const ReadIn = z.object({
@@ -100,6 +108,8 @@ export const Welcome = z.object({
    * not name in `resume`.
    */
   conversations: z.array(z.union([ConversationForAgent, ConversationForVisitor])),
+  /** True when the list was cut at its limit (500 for agents, 100 for visitors): page the rest over REST. */
+  conversationsTruncated: z.boolean(),
 });
 export type Welcome = z.infer<typeof Welcome>;
 
@@ -140,6 +150,8 @@ export const History = z.object({
   conversationId: Id,
   messages: z.array(Message),
   lastSeq: z.number().int().nonnegative(),
+  /** More messages follow the last one returned: fetch again after it. */
+  hasMore: z.boolean(),
 });
 export const Pong = z.object({ t: z.literal('pong'), ref: z.string().optional(), serverTime: Timestamp });
 export const ErrorFrame = z.object({
@@ -151,7 +163,7 @@ export const ErrorFrame = z.object({
 });
 export const Bye = z.object({
   t: z.literal('bye'),
-  reason: z.enum(['shutdown', 'session_revoked', 'deactivated']),
+  reason: z.enum(['shutdown', 'session_revoked', 'deactivated', 'access_changed']),
   /** Whether the client should reconnect (to this or another node). */
   reconnect: z.boolean(),
 });

@@ -8,7 +8,7 @@ export const MAX_BODY_CHARS = 10_000;
 export const MAX_PREVIEW_CHARS = 2_000;
 /** Most messages a single history page returns. */
 export const MAX_PAGE = 500;
-/** Seconds without any frame after which the server considers a socket dead. */
+/** Milliseconds between server pings; a socket silent for twice this long is closed as dead. */
 export const HEARTBEAT_MS = 25_000;
 /** Time a socket may stay open without sending `hello`. */
 export const HELLO_TIMEOUT_MS = 10_000;

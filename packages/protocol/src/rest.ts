@@ -78,7 +78,10 @@ export const MessagesPage = z.object({
 
 export const SendRequest = z.object({
   clientMsgId: z.uuid(),
-  body: z.string().min(1).max(MAX_BODY_CHARS),
+  body: z
+    .string()
+    .max(MAX_BODY_CHARS)
+    .refine((b) => b.trim().length > 0, { message: 'body must not be empty' }),
   private: z.boolean().optional(),
 });
 export const SendResponse = z.object({

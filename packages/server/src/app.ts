@@ -73,11 +73,23 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
       },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'parley_session',
+            description: 'Set by POST /api/v1/auth/login (HttpOnly).',
+          },
+          csrf: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-csrf-token',
+            description:
+              'Required with the session cookie on POST, PATCH and DELETE; from login or GET /api/v1/auth/session.',
+          },
           visitorToken: { type: 'http', scheme: 'bearer' },
         },
       },
-      security: [{ session: [] }],
+      security: [{ session: [], csrf: [] }],
     },
     transform: jsonSchemaTransform,
   });

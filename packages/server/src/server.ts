@@ -13,6 +13,7 @@ import { attachWebSocket } from './realtime/wsServer';
 import { SESSION_COOKIE } from './auth/http';
 import { ensureFirstRun, type FirstRun } from './bootstrap/firstRun';
 import type { ServerConfig } from './config';
+import { normalizeOrigin } from './sites/origins';
 
 export interface RunningServer {
   url: string;
@@ -52,6 +53,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const gateway = new Gateway(ctx, {
     heartbeatMs: config.heartbeatMs,
     helloTimeoutMs: config.helloTimeoutMs,
+    consoleOrigin: config.publicUrl === undefined ? null : normalizeOrigin(config.publicUrl),
     sendRate: config.sendRate,
   });
   const app = await buildApp(ctx, {

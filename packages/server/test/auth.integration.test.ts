@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => server.stop());
 
 describe('sign-in', () => {
-  it('sets an HttpOnly SameSite cookie, returns a CSRF token, and flags the one-time password', async () => {
+  it('sets an HttpOnly SameSite cookie and returns a CSRF token', async () => {
     const res = await fetch(server.url + '/api/v1/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -36,9 +36,46 @@ describe('sign-in', () => {
       csrfToken: string;
       agent: { role: string; mustChangePassword: boolean };
     };
-    expect(body.agent).toMatchObject({ role: 'owner', mustChangePassword: true });
+    expect(body.agent).toMatchObject({ role: 'owner', mustChangePassword: false });
     expect(body.csrfToken.length).toBeGreaterThan(20);
     expect(JSON.stringify(body)).not.toContain('password_hash');
+    // Asking for the session renews the cookie, so an active session does not expire.
+    const again = await fetch(server.url + '/api/v1/auth/session', {
+      headers: { cookie: cookie.split(';')[0] ?? '' },
+    });
+    expect(again.headers.get('set-cookie')).toMatch(/Max-Age=2592000/);
+  });
+
+  it('a one-time password only lets the agent choose a real one', async () => {
+    const fresh = await startTestServer();
+    try {
+      // startTestServer already changed it; give the owner a new one-time password via the CLI action.
+      const { resetPassword } = await import('../src/agents/actions');
+      await resetPassword(fresh.ctx, fresh.ownerEmail, 'one time password 1');
+      const s = await login(fresh, fresh.ownerEmail, 'one time password 1');
+      const me = await http<{ agent: { mustChangePassword: boolean } }>(
+        fresh,
+        'GET',
+        '/api/v1/auth/session',
+        { agent: s },
+      );
+      expect(me.body.agent.mustChangePassword).toBe(true);
+      expect(await http(fresh, 'GET', '/api/v1/sites', { agent: s })).toMatchObject({
+        status: 403,
+        body: { error: { code: 'password_change_required' } },
+      });
+      const ws = await agentSocket(fresh, s);
+      expect(await ws.next('error')).toMatchObject({ code: 'password_change_required' });
+      expect((await ws.closed()).code).toBe(4403);
+      const ok = await http(fresh, 'POST', '/api/v1/auth/password', {
+        agent: s,
+        body: { currentPassword: 'one time password 1', newPassword: 'my own long password' },
+      });
+      expect(ok.status).toBe(200);
+      expect((await http(fresh, 'GET', '/api/v1/sites', { agent: s })).status).toBe(200);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('stores only hashes of passwords and session tokens', async () => {
@@ -73,7 +110,8 @@ describe('sign-in', () => {
   });
 
   it('rate-limits sign-in attempts per address', async () => {
-    const limited = await startTestServer({ loginPerMinute: 3 });
+    // One attempt is spent by startTestServer's own sign-in.
+    const limited = await startTestServer({ loginPerMinute: 4 });
     try {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++)
@@ -157,6 +195,25 @@ describe('sessions end live', () => {
     ws2.send({ t: 'ping', ref: 'alive' });
     expect(await ws2.next('pong')).toMatchObject({ ref: 'alive' });
     ws2.close();
+  });
+
+  it('removing an agent from a site takes effect on open sockets at once', async () => {
+    const a = await createAgent(server, owner);
+    const ws = await agentSocket(server, a);
+    await ws.next('welcome');
+    const r = await http(server, 'PATCH', `/api/v1/agents/${a.agentId}`, {
+      agent: owner,
+      body: { siteIds: [] },
+    });
+    expect(r.status).toBe(200);
+    expect(await ws.next('bye')).toMatchObject({ reason: 'access_changed', reconnect: true });
+    expect((await ws.closed()).code).toBe(4000);
+    // The reconnect reads the new rights: nothing of the old site is listed any more.
+    const again = await agentSocket(server, a);
+    const welcome = await again.next('welcome');
+    expect(welcome.agent?.siteIds).toEqual([]);
+    expect(welcome.conversations).toEqual([]);
+    again.close();
   });
 
   it('deactivating an agent throws them out live and blocks sign-in', async () => {

@@ -86,6 +86,30 @@ describe('WebSocket frames that are not right get an error frame and change noth
     ws.close();
   });
 
+  it('answers frames in the order they arrived, errors included', async () => {
+    const { ws } = await readyVisitor();
+    ws.send({ t: 'ping', ref: 'a' });
+    ws.send({ t: 'ping', ref: 'b' });
+    ws.send('{nope');
+    ws.send({ t: 'ping', ref: 'c' });
+    await ws.next('pong', (p) => p.ref === 'c');
+    expect(ws.frames.filter((f) => f.t !== 'welcome').map((f) => (f.t === 'pong' ? f.ref : f.t))).toEqual([
+      'a',
+      'b',
+      'error',
+      'c',
+    ]);
+    ws.close();
+  });
+
+  it('refuses a resume map naming too many conversations', async () => {
+    const v = await createVisitor(server, server.siteKey);
+    const resume = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`c${i}`, 0]));
+    const ws = await visitorSocket(server, v.token, { resume });
+    expect(await ws.next('error')).toMatchObject({ code: 'bad_frame' });
+    ws.close();
+  });
+
   it('refuses a frame over the size limit before parsing it', async () => {
     const { ws } = await readyVisitor();
     ws.send(JSON.stringify({ t: 'send', clientMsgId: uuid(), body: 'x', pad: 'y'.repeat(MAX_FRAME_BYTES) }));
@@ -257,6 +281,7 @@ describe('REST bad input: 4xx JSON, nothing changed', () => {
         'bad_json',
       ],
       ['types', { body: { name: 42, allowedOrigins: 'x' } }, 400, 'validation_failed'],
+      ['blank', { body: { name: '   ' } }, 400, 'validation_failed'],
       ['origin', { body: { name: 'x', allowedOrigins: ['javascript:alert(1)'] } }, 422, 'validation_failed'],
       [
         'large',
@@ -284,6 +309,22 @@ describe('REST bad input: 4xx JSON, nothing changed', () => {
       expect(r.headers.get('content-type')).toContain('application/json');
     }
     expect(await server.ctx.db.selectFrom('sites').select('id').execute()).toEqual(before);
+    const conv = await http<{ conversation: { id: string } }>(
+      server,
+      'POST',
+      '/api/v1/visitor/conversations',
+      { visitorToken: v.token },
+    );
+    const blank = await http(
+      server,
+      'POST',
+      `/api/v1/visitor/conversations/${conv.body.conversation.id}/messages`,
+      {
+        visitorToken: v.token,
+        body: { clientMsgId: uuid(), body: ' \n ' },
+      },
+    );
+    expect(blank).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
     const unknown = await http(server, 'GET', '/api/v1/nope', { visitorToken: v.token });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     const badSession = await http(server, 'POST', '/api/v1/visitor/session', {

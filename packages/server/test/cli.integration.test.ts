@@ -59,8 +59,15 @@ describe('parley CLI', () => {
     expect(email).toBe('admin@parley.local');
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(demo).toMatch(new RegExp(`^http://127.0.0.1:${port}/demo\\?site=[\\w-]+$`));
-    const session = await login({ url: `http://127.0.0.1:${port}` }, email ?? '', password ?? '');
-    expect(session.csrfToken).toBeTruthy();
+    const base = { url: `http://127.0.0.1:${port}` };
+    const session = await login(base, email ?? '', password ?? '');
+    // The one-time password must be replaced before anything else.
+    expect((await http(base, 'GET', '/api/v1/sites', { agent: session })).status).toBe(403);
+    const changed = await http(base, 'POST', '/api/v1/auth/password', {
+      agent: session,
+      body: { currentPassword: password, newPassword: 'the owner chose this' },
+    });
+    expect(changed.status).toBe(200);
     await first.stop();
 
     const second = await startProcess(port);

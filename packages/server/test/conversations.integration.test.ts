@@ -425,6 +425,26 @@ describe('private notes', () => {
     const id = uuid();
     vws.send({ t: 'send', clientMsgId: id, conversationId, body: 'x', private: true });
     expect(await vws.next('error', (e) => e.ref === id)).toMatchObject({ code: 'forbidden' });
+
+    // A trailing note does not even show in the visitor's lastSeq.
+    aws.send({ t: 'send', clientMsgId: uuid(), conversationId, body: 'second note', private: true });
+    await aws.next('ack', (a) => a.seq === 4);
+    const mine = await http<{ conversations: { lastSeq: number }[] }>(
+      server,
+      'GET',
+      '/api/v1/visitor/conversations',
+      { visitorToken: visitor.token },
+    );
+    expect(mine.body.conversations[0]?.lastSeq).toBe(3);
+    vws.send({ t: 'fetch', ref: 'h', conversationId, afterSeq: 0 });
+    expect(await vws.next('history')).toMatchObject({ lastSeq: 3, hasMore: false });
+    const agentSide = await http<{ conversation: { lastSeq: number } }>(
+      server,
+      'GET',
+      `/api/v1/conversations/${conversationId}`,
+      { agent: owner },
+    );
+    expect(agentSide.body.conversation.lastSeq).toBe(4);
     vws.close();
     aws.close();
   });
@@ -502,6 +522,7 @@ describe('assign, close, reopen', () => {
     expect(log.filter((m) => m.author_kind === 'system').map((m) => m.body)).toEqual([
       'Owner assigned the conversation to Colleague',
       'Colleague closed the conversation',
+      'The visitor reopened the conversation',
       'Colleague closed the conversation',
       'Owner reopened the conversation',
     ]);

@@ -10,6 +10,7 @@ export interface TestServer extends RunningServer {
   wsUrl: string;
   ownerEmail: string;
   ownerPassword: string;
+  oneTimePassword: string;
   siteKey: string;
   siteId: string;
   stop(): Promise<void>;
@@ -33,11 +34,20 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   );
   const site = await server.ctx.db.selectFrom('sites').selectAll().executeTakeFirstOrThrow();
   if (!server.firstRun.owner) throw new Error('fresh database expected');
+  // Trade the one-time password for a real one, as the first sign-in in the console does.
+  const ownerPassword = 'owner password for tests';
+  const first = await login(server, server.firstRun.owner.email, server.firstRun.owner.password);
+  const changed = await http(server, 'POST', '/api/v1/auth/password', {
+    agent: first,
+    body: { currentPassword: server.firstRun.owner.password, newPassword: ownerPassword },
+  });
+  if (changed.status !== 200) throw new Error(`password change failed: ${JSON.stringify(changed.body)}`);
   return {
     ...server,
     wsUrl: server.url.replace(/^http/, 'ws') + '/ws',
     ownerEmail: server.firstRun.owner.email,
-    ownerPassword: server.firstRun.owner.password,
+    ownerPassword,
+    oneTimePassword: server.firstRun.owner.password,
     siteKey: site.key,
     siteId: site.id,
     async stop() {

@@ -112,8 +112,11 @@ export async function updateAgent(
       await agentStore.logStatus(trx, id, 'offline', now);
     }
   });
-  if (deactivating)
+  if (deactivating) {
     ctx.bus.publish({ type: 'agent.signed_out', agentId: id, sessionIds: 'all', reason: 'deactivated' });
+  } else if ((input.role !== undefined && input.role !== row.role) || input.siteIds !== undefined) {
+    ctx.bus.publish({ type: 'agent.access_changed', agentId: id });
+  }
   return getAgent(ctx, id);
 }
 

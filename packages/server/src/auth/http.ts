@@ -30,7 +30,11 @@ export function clearSessionCookie(reply: FastifyReply): void {
  * The signed-in agent, or 401. State-changing requests must also carry the session's CSRF token
  * in `x-csrf-token`: a cross-site form or fetch can ride the cookie but cannot read the token.
  */
-export async function requireAgent(ctx: AppContext, req: FastifyRequest): Promise<AgentActor> {
+export async function requireAgent(
+  ctx: AppContext,
+  req: FastifyRequest,
+  opts: { allowPasswordChangePending?: boolean } = {},
+): Promise<AgentActor> {
   const token = req.cookies[SESSION_COOKIE];
   const resolved = token ? await resolveSession(ctx, token) : null;
   if (!resolved) throw new AppError('unauthorized', 'sign in first', 401);
@@ -39,6 +43,14 @@ export async function requireAgent(ctx: AppContext, req: FastifyRequest): Promis
     if (typeof sent !== 'string' || !safeEqual(sent, resolved.session.csrf_token)) {
       throw new AppError('csrf_failed', 'missing or wrong x-csrf-token header', 403);
     }
+  }
+  // A one-time password opens only the door to choosing a real one.
+  if (resolved.agent.must_change_password === 1 && !opts.allowPasswordChangePending) {
+    throw new AppError(
+      'password_change_required',
+      'change the one-time password first (POST /api/v1/auth/password)',
+      403,
+    );
   }
   return resolved.actor;
 }

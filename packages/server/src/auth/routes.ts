@@ -18,6 +18,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
     {
       schema: {
         tags,
+        security: [],
         summary: 'Sign in with e-mail and password; sets the session cookie',
         body: LoginRequest,
         response: { 200: SessionResponse, ...errors(400, 401, 429) },
@@ -40,10 +41,12 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
         response: { 200: SessionResponse, ...errors(401) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       const s = token ? await resolveSession(ctx, token) : null;
-      if (!s) throw new AppError('unauthorized', 'sign in first', 401);
+      if (!s || !token) throw new AppError('unauthorized', 'sign in first', 401);
+      // The console asks this on every load: renewing the cookie here makes the session slide.
+      setSessionCookie(req, reply, token);
       return { agent: await getAgent(ctx, s.agent.id), csrfToken: s.session.csrf_token };
     },
   );
@@ -52,7 +55,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
     '/api/v1/auth/logout',
     { schema: { tags, summary: 'End this session', response: { 200: OkResponse, ...errors(401, 403) } } },
     async (req, reply) => {
-      await logout(ctx, await requireAgent(ctx, req));
+      await logout(ctx, await requireAgent(ctx, req, { allowPasswordChangePending: true }));
       clearSessionCookie(reply);
       return { ok: true as const };
     },
@@ -68,7 +71,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
       },
     },
     async (req, reply) => {
-      await logoutEverywhere(ctx, await requireAgent(ctx, req));
+      await logoutEverywhere(ctx, await requireAgent(ctx, req, { allowPasswordChangePending: true }));
       clearSessionCookie(reply);
       return { ok: true as const };
     },
@@ -85,7 +88,12 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
       },
     },
     async (req) => {
-      await changePassword(ctx, await requireAgent(ctx, req), req.body.currentPassword, req.body.newPassword);
+      await changePassword(
+        ctx,
+        await requireAgent(ctx, req, { allowPasswordChangePending: true }),
+        req.body.currentPassword,
+        req.body.newPassword,
+      );
       return { ok: true as const };
     },
   );

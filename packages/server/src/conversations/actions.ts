@@ -54,6 +54,7 @@ function newConversationRow(actor: VisitorActor, now: number): ConversationRow {
     assignee_id: null,
     department_id: null,
     last_seq: 0,
+    last_public_seq: 0,
     created_at: now,
     updated_at: now,
     first_response_at: null,
@@ -73,22 +74,23 @@ async function doResolveVisitorConversation(
   actor: VisitorActor,
   conversationId: string | undefined,
   now: number,
-): Promise<{ conv: ConversationRow; change: Change | null }> {
+): Promise<{ conv: ConversationRow; change: Change | null; line: MessageRow | null }> {
   if (conversationId !== undefined) {
     const conv = await checkConversation(trx, actor, conversationId);
-    if (conv.status !== 'closed') return { conv, change: null };
+    if (conv.status !== 'closed') return { conv, change: null, line: null };
     // A message typed into a chat that was closed meanwhile is not lost: it lands in the visitor's
     // open conversation, or reopens this one. The ack says where it went.
     const open = await conversationStore.openForVisitor(trx, actor.id);
-    if (open) return { conv: open, change: null };
+    if (open) return { conv: open, change: null, line: null };
     await conversationStore.update(trx, conv.id, { status: 'open', closed_at: null, updated_at: now });
-    return { conv: { ...conv, status: 'open', closed_at: null }, change: 'reopened' };
+    const line = await doSystemMessage(trx, conv, 'The visitor reopened the conversation', now);
+    return { conv: { ...conv, status: 'open', closed_at: null }, change: 'reopened', line };
   }
   const open = await conversationStore.openForVisitor(trx, actor.id);
-  if (open) return { conv: open, change: null };
+  if (open) return { conv: open, change: null, line: null };
   const conv = newConversationRow(actor, now);
   await conversationStore.insert(trx, conv);
-  return { conv, change: 'created' };
+  return { conv, change: 'created', line: null };
 }
 
 async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: number) {
@@ -108,13 +110,18 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
     }
     const conv = await conversationStore.byId(trx, existing.conversation_id);
     if (!conv) throw notFound('conversation');
-    return { row: existing, conv, duplicate: true, change: null };
+    return { row: existing, conv, duplicate: true, change: null, systemLine: null };
   }
 
   let conv: ConversationRow;
   let change: Change | null = null;
+  let systemLine: MessageRow | null = null;
   if (actor.kind === 'visitor') {
-    ({ conv, change } = await doResolveVisitorConversation(trx, actor, input.conversationId, now));
+    ({
+      conv,
+      change,
+      line: systemLine,
+    } = await doResolveVisitorConversation(trx, actor, input.conversationId, now));
   } else {
     conv = await checkConversation(trx, actor, input.conversationId ?? '');
     if (conv.status === 'closed')
@@ -124,6 +131,7 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
   const isPublicAgentReply = actor.kind === 'agent' && !input.private;
   const seq = await conversationStore.nextSeq(trx, conv.id, {
     at: now,
+    isPublic: !input.private,
     preview: input.private ? null : input.body.slice(0, PREVIEW_CHARS),
     firstResponse: isPublicAgentReply,
     // The first agent to answer an unassigned chat takes it.
@@ -146,7 +154,13 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
     created_at: now,
   };
   await conversationStore.insertMessage(trx, row);
-  return { row, conv: { ...conv, last_seq: seq }, duplicate: false, change };
+  return {
+    row,
+    conv: { ...conv, last_seq: seq, last_public_seq: input.private ? conv.last_public_seq : seq },
+    duplicate: false,
+    change,
+    systemLine,
+  };
 }
 
 /** Run a write transaction, retrying when a concurrent writer won a unique-key race (the retry then sees its row). */
@@ -200,6 +214,7 @@ export async function sendMessage(ctx: AppContext, actor: Sender, input: SendInp
   const message = presentMessage(r.row, authorName);
   if (!r.duplicate) {
     if (r.change) notifyConversation(ctx, r.conv, r.change);
+    if (r.systemLine) notifyMessage(ctx, r.conv, presentMessage(r.systemLine, null));
     notifyMessage(ctx, r.conv, message);
     ctx.metrics.messages.inc({ author: actor.kind });
   }
@@ -240,7 +255,9 @@ export async function fetchMessages(
   const rows = await conversationStore.messagesAfter(ctx.db, conversationId, afterSeq, limit, includePrivate);
   const messages = rows.map((r) => presentMessage(r, r.author_name));
   const last = rows.at(-1)?.seq ?? afterSeq;
-  return { messages, lastSeq: conv.last_seq, hasMore: rows.length === limit && last < conv.last_seq };
+  // Visitors never learn of notes, not even through the log's length.
+  const lastSeq = includePrivate ? conv.last_seq : conv.last_public_seq;
+  return { messages, lastSeq, hasMore: rows.length === limit && last < lastSeq };
 }
 
 /** Append a system line to the log (assignments, closing) so that history and resume carry it too. */
@@ -252,6 +269,7 @@ async function doSystemMessage(
 ): Promise<MessageRow> {
   const seq = await conversationStore.nextSeq(trx, conv.id, {
     at: now,
+    isPublic: true,
     preview: null,
     firstResponse: false,
     assignTo: null,
@@ -290,7 +308,7 @@ async function changeConversation(
     if (!change) return { conv, line: null };
     await conversationStore.update(trx, id, { ...change.patch, updated_at: now });
     const line = await doSystemMessage(trx, conv, change.line, now);
-    return { conv: { ...conv, ...change.patch, last_seq: line.seq }, line };
+    return { conv: { ...conv, ...change.patch, last_seq: line.seq, last_public_seq: line.seq }, line };
   });
   if (r.line) {
     notifyConversation(ctx, r.conv, reason);
@@ -364,7 +382,7 @@ export async function markRead(
     conversationId: id,
     kind: actor.kind,
     participantId: actor.id,
-    seq: Math.min(seq, conv.last_seq),
+    seq: Math.min(seq, actor.kind === 'visitor' ? conv.last_public_seq : conv.last_seq),
     at: ctx.clock.now(),
   });
   ctx.bus.publish({

@@ -56,7 +56,7 @@ export function presentConversationForVisitor(row: VisitorConversationRow): Conv
   return {
     id: row.id,
     status: row.status,
-    lastSeq: row.last_seq,
+    lastSeq: row.last_public_seq,
     readSeq: row.own_read_seq ?? 0,
     peerReadSeq: row.peer_read_seq ?? 0,
     assignee: row.assignee_name === null ? null : { name: row.assignee_name, avatarUrl: row.assignee_avatar },

@@ -53,11 +53,19 @@ export async function getConversationForAgent(
   return presentConversationForAgent(row, marks.get(id) ?? 0);
 }
 
+/** Most conversations a visitor's history lists (newest first); the welcome says when there are more. */
+export const VISITOR_CONVERSATION_LIMIT = 100;
+
 export async function listConversationsForVisitor(
   ctx: AppContext,
   actor: VisitorActor,
 ): Promise<ConversationForVisitor[]> {
-  const rows = await conversationStore.listForVisitor(ctx.db, actor.id);
+  const rows = await conversationStore.listForVisitor(
+    ctx.db,
+    actor.id,
+    undefined,
+    VISITOR_CONVERSATION_LIMIT,
+  );
   return rows.map(presentConversationForVisitor);
 }
 

@@ -65,12 +65,20 @@ export const conversationStore = {
   nextSeq: async (
     db: Kysely<DB>,
     id: string,
-    patch: { at: number; preview: string | null; firstResponse: boolean; assignTo: string | null },
+    patch: {
+      at: number;
+      isPublic: boolean;
+      preview: string | null;
+      firstResponse: boolean;
+      assignTo: string | null;
+    },
   ): Promise<number> => {
     const row = await db
       .updateTable('conversations')
       .set((eb) => ({
         last_seq: eb('last_seq', '+', 1),
+        // SET expressions see the row as it was, so this is the new seq too.
+        ...(patch.isPublic && { last_public_seq: eb('last_seq', '+', 1) }),
         updated_at: patch.at,
         ...(patch.preview !== null && { last_message_at: patch.at, last_message_preview: patch.preview }),
         ...(patch.firstResponse && {
@@ -149,7 +157,7 @@ export const conversationStore = {
     return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).execute();
   },
 
-  listForVisitor: (db: Kysely<DB>, visitorId: string, conversationId?: string) => {
+  listForVisitor: (db: Kysely<DB>, visitorId: string, conversationId?: string, limit = 100) => {
     let q = db
       .selectFrom('conversations as c')
       .leftJoin('agents as a', 'a.id', 'c.assignee_id')
@@ -171,7 +179,7 @@ export const conversationStore = {
       )
       .where('c.visitor_id', '=', visitorId);
     if (conversationId !== undefined) q = q.where('c.id', '=', conversationId);
-    return q.orderBy('c.created_at', 'desc').limit(100).execute() as Promise<VisitorConversationRow[]>;
+    return q.orderBy('c.created_at', 'desc').limit(limit).execute() as Promise<VisitorConversationRow[]>;
   },
 
   /** Every agent's read mark of one conversation: one query for a whole fan-out. */

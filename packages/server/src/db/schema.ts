@@ -101,6 +101,7 @@ export interface ConversationsTable {
   assignee_id: string | null;
   department_id: string | null;
   last_seq: number;
+  last_public_seq: number;
   created_at: number;
   updated_at: number;
   first_response_at: number | null;

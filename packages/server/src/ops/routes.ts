@@ -18,6 +18,7 @@ export function opsRoutes(
     {
       schema: {
         tags: ['ops'],
+        security: [],
         summary: 'Liveness and database check (503 when the database does not answer)',
         response: { 200: Health, 503: Health },
       },
@@ -47,7 +48,7 @@ export function opsRoutes(
 
   app.get(
     '/metrics',
-    { schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)' } },
+    { schema: { tags: ['ops'], security: [], summary: 'Prometheus metrics (text exposition format)' } },
     async (_req, reply) => {
       const m = ctx.metrics;
       m.connections.set({ role: 'visitor' }, deps.gateway.registry.count('visitor'));

@@ -26,6 +26,7 @@ export interface GatewayOptions {
   heartbeatMs?: number | undefined;
   helloTimeoutMs?: number | undefined;
   sendRate?: { visitor: RateLimit; agent: RateLimit } | undefined;
+  consoleOrigin?: string | null | undefined;
 }
 
 /**
@@ -51,6 +52,7 @@ export class Gateway {
     this.env = {
       ctx,
       heartbeatMs: this.heartbeatMs,
+      consoleOrigin: opts.consoleOrigin ?? null,
       sendRate: opts.sendRate ?? {
         visitor: { perSecond: 10, burst: 30 },
         agent: { perSecond: 20, burst: 60 },
@@ -85,11 +87,7 @@ export class Gateway {
     conn.lastSeenAt = this.ctx.clock.now();
     const decoded = decodeClientFrame(text);
     if (!decoded.ok) {
-      this.ctx.log.info(
-        { conn: conn.meta.id, code: decoded.code, message: decoded.message },
-        'rejected frame',
-      );
-      this.fail(conn, decoded.code, decoded.message, decoded.ref);
+      this.reject(conn, decoded.code, decoded.message, decoded.ref);
       return;
     }
     const frame: ClientFrame = decoded.value;
@@ -113,9 +111,10 @@ export class Gateway {
   }
 
   /** The transport rejected a frame before decoding (too large, not UTF-8, binary). */
-  reject(conn: Connection, code: ErrorCode, message: string): void {
-    this.ctx.log.info({ conn: conn.meta.id, code }, 'rejected frame');
-    this.fail(conn, code, message);
+  reject(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
+    this.ctx.log.info({ conn: conn.meta.id, code, message }, 'rejected frame');
+    // Queued like any frame, so that answers leave in the order the frames arrived.
+    conn.queue = conn.queue.then(() => this.fail(conn, code, message, ref));
   }
 
   pong(conn: Connection): void {
@@ -124,7 +123,6 @@ export class Gateway {
 
   closed(conn: Connection): void {
     conn.closed = true;
-    if (conn.auth) this.ctx.metrics.connections.dec({ role: conn.auth.role });
     this.registry.remove(conn);
   }
 
@@ -192,6 +190,13 @@ export class Gateway {
         for (const c of r.agentsOfSite(e.siteId)) {
           if (c.auth?.role === 'agent')
             c.push(serialize({ t: 'conversation', conversation: views.forAgent(c.auth.actor.id) }));
+        }
+        return;
+      }
+      case 'agent.access_changed': {
+        for (const c of [...r.agent(e.agentId)]) {
+          c.send({ t: 'bye', reason: 'access_changed', reconnect: true });
+          c.close(CLOSE.reauthenticate, 'access changed');
         }
         return;
       }

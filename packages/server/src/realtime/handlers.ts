@@ -13,14 +13,19 @@ import { resolveSession } from '../auth/actions';
 import { getAgent } from '../agents/actions';
 import { resolveVisitor } from '../visitors/actions';
 import { presentVisitor } from '../visitors/presenters';
+import { visitorStore } from '../visitors/store';
 import { siteOrigins } from '../sites/presenters';
 import { originAllowed } from '../sites/origins';
 import { readSettings } from '../sites/settings';
 import { fetchMessages, markRead, sendMessage } from '../conversations/actions';
 import { checkConversation } from '../conversations/policies';
 import { presentMessageForVisitor } from '../conversations/presenters';
-import { listConversationsForAgent, listConversationsForVisitor } from '../conversations/queries';
-import type { Connection } from './connection';
+import {
+  VISITOR_CONVERSATION_LIMIT,
+  listConversationsForAgent,
+  listConversationsForVisitor,
+} from '../conversations/queries';
+import type { Connection, ConnectionAuth } from './connection';
 import type { Registry } from './recipients';
 import { CLOSE } from './socket';
 import { TokenBucket } from './tokenBucket';
@@ -28,6 +33,8 @@ import type { RateLimit } from './gateway';
 
 export interface HandlerEnv {
   ctx: AppContext;
+  /** Origin of PUBLIC_URL when set: agents behind a proxy that rewrites Host still get in. */
+  consoleOrigin: string | null;
   heartbeatMs: number;
   sendRate: { visitor: RateLimit; agent: RateLimit };
   registry: Registry;
@@ -110,6 +117,7 @@ export async function handleFrame(env: HandlerEnv, conn: Connection, frame: Clie
         conversationId: frame.conversationId,
         messages,
         lastSeq: page.lastSeq,
+        hasMore: page.hasMore,
       });
       return;
     }
@@ -130,10 +138,16 @@ async function allowedConversation(
   return entry;
 }
 
-function agentOriginAllowed(origin: string | undefined, host: string | undefined): boolean {
+/** The console is served by this server: same host as the request, or the configured public URL. */
+function agentOriginAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  consoleOrigin: string | null,
+): boolean {
   if (origin === undefined) return true;
   try {
-    return new URL(origin).host === host;
+    const u = new URL(origin);
+    return u.host === host || u.origin === consoleOrigin;
   } catch {
     return false;
   }
@@ -153,17 +167,9 @@ async function hello(env: HandlerEnv, conn: Connection, frame: Hello): Promise<v
     conn.close(close, code);
   };
 
-  let welcome: ServerFrameOf<'welcome'>;
-  const base = {
-    t: 'welcome' as const,
-    v: PROTOCOL_VERSION,
-    connectionId: conn.meta.id,
-    serverTime: iso(ctx.clock.now()),
-    heartbeatMs: env.heartbeatMs,
-  };
   if (frame.role === 'visitor') {
     const found = await resolveVisitor(ctx, frame.token, frame.siteKey);
-    if (!found) return refuse('unauthorized', 'unknown visitor token for this site', 4401);
+    if (!found) return refuse('unauthorized', 'unknown visitor token for this site', CLOSE.unauthorized);
     if (!originAllowed(siteOrigins(found.site), conn.meta.origin)) {
       return refuse('origin_not_allowed', 'this origin may not use the site', CLOSE.forbidden);
     }
@@ -174,45 +180,76 @@ async function hello(env: HandlerEnv, conn: Connection, frame: Hello): Promise<v
       siteKey: frame.siteKey,
       sneakPeek: settings.sneakPeek,
     };
-    env.registry.add(conn);
-    welcome = {
-      ...base,
-      role: 'visitor',
-      visitor: presentVisitor(found.visitor),
-      conversations: await listConversationsForVisitor(ctx, found.actor),
-    };
   } else {
-    if (!agentOriginAllowed(conn.meta.origin, conn.meta.host)) {
+    if (!agentOriginAllowed(conn.meta.origin, conn.meta.host, env.consoleOrigin)) {
       return refuse('origin_not_allowed', 'agents connect from the console origin only', CLOSE.forbidden);
     }
     const session =
       conn.meta.sessionToken === undefined ? null : await resolveSession(ctx, conn.meta.sessionToken);
-    if (!session)
+    if (!session) {
       return refuse('unauthorized', 'sign in first (session cookie missing or expired)', CLOSE.unauthorized);
+    }
+    if (session.agent.must_change_password === 1) {
+      return refuse('password_change_required', 'change the one-time password first', CLOSE.forbidden);
+    }
     conn.auth = { role: 'agent', actor: session.actor };
-    // Registered before the snapshot is read: events from now on are held, so nothing falls in between.
-    env.registry.add(conn);
-    welcome = {
+  }
+  // Registered before the snapshot is read: events from now on are held, so nothing falls in between.
+  env.registry.add(conn);
+  try {
+    conn.send(await welcomeFor(env, conn, conn.auth));
+    await resume(env, conn, frame.resume ?? {});
+    conn.release();
+  } catch (err) {
+    // Half-welcomed sockets would hold events forever: drop it, the client reconnects and resumes.
+    conn.close(CLOSE.internalError, 'internal error');
+    throw err;
+  }
+}
+
+async function welcomeFor(
+  env: HandlerEnv,
+  conn: Connection,
+  auth: ConnectionAuth,
+): Promise<ServerFrameOf<'welcome'>> {
+  const { ctx } = env;
+  const base = {
+    t: 'welcome' as const,
+    v: PROTOCOL_VERSION,
+    connectionId: conn.meta.id,
+    serverTime: iso(ctx.clock.now()),
+    heartbeatMs: env.heartbeatMs,
+  };
+  if (auth.role === 'visitor') {
+    const visitor = await visitorStore.byId(ctx.db, auth.actor.id);
+    if (!visitor) throw new AppError('unauthorized', 'visitor no longer exists', 401);
+    const conversations = await listConversationsForVisitor(ctx, auth.actor);
+    return {
       ...base,
-      role: 'agent',
-      agent: await getAgent(ctx, session.agent.id),
-      conversations: await listConversationsForAgent(ctx, session.actor, {
-        status: 'active',
-        limit: WELCOME_AGENT_LIMIT,
-      }),
+      role: 'visitor',
+      visitor: presentVisitor(visitor),
+      conversations,
+      conversationsTruncated: conversations.length >= VISITOR_CONVERSATION_LIMIT,
     };
   }
-  ctx.metrics.connections.inc({ role: conn.auth.role });
-  conn.send(welcome);
-  await resume(env, conn, frame.resume ?? {});
-  conn.release();
+  const conversations = await listConversationsForAgent(ctx, auth.actor, {
+    status: 'active',
+    limit: WELCOME_AGENT_LIMIT,
+  });
+  return {
+    ...base,
+    role: 'agent',
+    agent: await getAgent(ctx, auth.actor.id),
+    conversations,
+    conversationsTruncated: conversations.length >= WELCOME_AGENT_LIMIT,
+  };
 }
 
 /** Push everything after each given seq. Unknown or foreign conversations get an error, never data. */
 async function resume(env: HandlerEnv, conn: Connection, map: Record<string, number>): Promise<void> {
   const auth = conn.auth;
   if (!auth) return;
-  for (const [conversationId, lastSeq] of Object.entries(map).slice(0, 200)) {
+  for (const [conversationId, lastSeq] of Object.entries(map)) {
     try {
       const page = await fetchMessages(env.ctx, auth.actor, conversationId, lastSeq, RESUME_LIMIT);
       for (const m of page.messages) {

@@ -20,4 +20,7 @@ export const CLOSE = {
   unauthorized: 4401,
   forbidden: 4403,
   helloTimeout: 4408,
+  /** Rights changed: reconnect at once; the new hello reads them again. */
+  reauthenticate: 4000,
+  internalError: 1011,
 } as const;

@@ -36,7 +36,9 @@ export type DomainEvent =
       agentId: string;
       sessionIds: string[] | 'all';
       reason: 'session_revoked' | 'deactivated';
-    };
+    }
+  /** Role or site membership changed: open sockets must reconnect so that their rights are read again. */
+  | { type: 'agent.access_changed'; agentId: string };
 
 export type EventHandler = (event: DomainEvent) => void;
 

@@ -60,7 +60,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(415).send(body('unsupported_media_type', 'send application/json', req.id));
     if (status >= 400 && status < 500) {
       req.log.info({ code: err.code, msg: err.message }, 'request rejected');
-      return reply.status(status).send(body(status === 404 ? 'not_found' : 'bad_frame', err.message, req.id));
+      return reply
+        .status(status)
+        .send(body(status === 404 ? 'not_found' : 'validation_failed', err.message, req.id));
     }
     req.log.error({ err }, 'request failed');
     return reply.status(500).send(body('internal', 'internal error', req.id));

@@ -9,7 +9,7 @@ export const SiteSettings = z.looseObject({
   sneakPeek: z.boolean().default(false),
   /** Require HMAC identity verification for identified visitors. */
   requireIdentityVerification: z.boolean().default(false),
-  /** Minutes an incoming chat may wait for an agent reply before it counts as missed. */
+  /** Seconds an incoming chat may wait for an agent reply before it counts as missed. */
   missedAfterSeconds: z.number().int().positive().default(120),
   timeZone: z.string().default('UTC'),
 });

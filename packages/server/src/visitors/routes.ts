@@ -27,6 +27,7 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ['visitor'],
+        security: [],
         summary: 'Get a visitor token for a site, or resume the visitor of an earlier token',
         body: VisitorSessionRequest,
         response: { 200: VisitorSessionResponse, 201: VisitorSessionResponse, ...errors(400, 403, 404, 429) },

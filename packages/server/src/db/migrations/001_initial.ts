@@ -131,6 +131,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('assignee_id', 'text', (c) => c.references('agents.id').onDelete('set null'))
     .addColumn('department_id', 'text', (c) => c.references('departments.id').onDelete('set null'))
     .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+    // Highest seq that is not a private note: what a visitor's client can expect to receive.
+    .addColumn('last_public_seq', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('first_response_at', 'bigint')
