@@ -1,0 +1,385 @@
+import {
+  MAX_PAGE,
+  PROTOCOL_VERSION,
+  Send,
+  formatIssues,
+  type Ack,
+  type Author,
+  type ClientFrame,
+  type ErrorCode,
+  type Message,
+  type ServerFrame,
+  type Welcome,
+} from '@parley/protocol';
+import { backoffDelay, createBackoff, DEFAULT_RECONNECT_BACKOFF } from './backoff';
+import type { ClientAuth, ParleyClientOptions } from './clientOptions';
+import type { ClientEvents, Conversation, SendHandle, SendOptions } from './clientTypes';
+import { Connection, type ConnectionState } from './Connection';
+import { ConversationSync, type HistoryFrame } from './ConversationSync';
+import { createEmitter, type Emitter, type Listener } from './emitter';
+import { ParleyError, type ParleyErrorCode } from './errors';
+import { Outbox, type PendingMessage } from './Outbox';
+import { ReadMarks } from './ReadMarks';
+import { SendQueue } from './SendQueue';
+import type { WebSocketConstructor } from './socket';
+import { TypingThrottle } from './TypingThrottle';
+import { randomUuid } from './uuid';
+
+/**
+ * The client half of Parley's reliability contract: an outbox resent after every reconnect until
+ * acknowledged, per-conversation logs kept gap-free by resume and fetch, reconnection forever with
+ * backoff. Runs in browsers and in Node.
+ */
+export class ParleyClient {
+  readonly role: 'visitor' | 'agent';
+  readonly #emitter: Emitter<ClientEvents> = createEmitter<ClientEvents>();
+  readonly #followsAll: boolean;
+  readonly #fetchLimit: number;
+  readonly #outbox: Outbox;
+  readonly #sendQueue: SendQueue;
+  readonly #sync: ConversationSync;
+  readonly #typing: TypingThrottle;
+  readonly #reads: ReadMarks;
+  readonly #connection: Connection;
+  #conversations = new Map<string, Conversation>();
+  #session: Welcome | null = null;
+  /** The resume map of the current socket's hello: the server pushes what follows each entry. */
+  #sentResume: Record<string, number> = {};
+
+  constructor(options: ParleyClientOptions) {
+    const url = new URL(options.url);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+      throw new TypeError(`url must be ws: or wss:, got ${url.protocol}`);
+    }
+    const WebSocketImpl =
+      options.WebSocketImpl ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (WebSocketImpl === undefined) {
+      throw new TypeError('no WebSocket implementation: pass WebSocketImpl (e.g. from the ws package)');
+    }
+    const random = options.random ?? Math.random;
+    this.role = options.auth.role;
+    this.#followsAll = this.role === 'visitor' || options.followAll === true;
+    this.#fetchLimit = Math.min(Math.max(1, options.fetchLimit ?? MAX_PAGE), MAX_PAGE);
+    const send = (frame: ClientFrame): boolean => this.#connection.send(frame);
+
+    this.#outbox = new Outbox(options.persist, (error) =>
+      this.#problem('storage_failed', `the outbox could not be saved: ${String(error)}`),
+    );
+    const retryOptions = { baseMs: 1000, capMs: 30_000, ...options.sendRetry };
+    const sendRetry = createBackoff(retryOptions, random);
+    this.#sendQueue = new SendQueue(
+      this.#outbox,
+      {
+        send,
+        acked: (pending, ack, message) => {
+          this.#emitter.emit('ack', { ack, pending });
+          this.#receive(message ?? this.#rebuild(pending, ack), {
+            provisional: message === undefined,
+            follow: true,
+          });
+        },
+        failed: (pending, error) => this.#emitter.emit('sendFailed', { pending, error }),
+      },
+      sendRetry,
+    );
+    this.#sync = new ConversationSync(
+      {
+        send,
+        released: (message) => this.#emitter.emit('message', message),
+        unfollowed: (message) => this.#emitter.emit('activity', message),
+        problem: (code, message) => this.#problem(code, message),
+      },
+      {
+        fetchLimit: this.#fetchLimit,
+        resumeGraceMs: options.resumeGraceMs ?? 1000,
+        // A fetch refused for now is retried within a few base delays; it blocks no user input.
+        retryDelayMs: () => backoffDelay(2, retryOptions, random),
+      },
+    );
+    this.#typing = new TypingThrottle(options.typingIntervalMs ?? 1000, (conversationId, preview) =>
+      send({ t: 'typing', conversationId, ...(preview === undefined ? {} : { preview }) }),
+    );
+    this.#reads = new ReadMarks(options.readDelayMs ?? 250, (conversationId, seq) =>
+      send({ t: 'read', conversationId, seq }),
+    );
+    this.#connection = new Connection(
+      {
+        url: options.url,
+        WebSocketImpl,
+        headers: options.headers,
+        backoff: createBackoff({ ...DEFAULT_RECONNECT_BACKOFF, ...options.backoff }, random),
+        random,
+        connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+        reconnectSoonMs: options.reconnectSoonMs ?? 3000,
+      },
+      {
+        hello: () => this.#hello(options.auth),
+        frame: (frame) => this.#dispatch(frame),
+        problem: (code, message) => this.#problem(code, message),
+        state: (state) => this.#stateChanged(state),
+        lost: () => this.#disconnected(),
+        refused: (closeCode, reason) => this.#emitter.emit('authFailed', { closeCode, reason }),
+      },
+    );
+  }
+
+  get state(): ConnectionState {
+    return this.#connection.state;
+  }
+
+  /** The latest welcome: who we are (`visitor` / `agent`), server heartbeat, etc. */
+  get session(): Welcome | null {
+    return this.#session;
+  }
+
+  on<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): () => void {
+    return this.#emitter.on(type, listener);
+  }
+
+  once<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): () => void {
+    return this.#emitter.once(type, listener);
+  }
+
+  off<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): void {
+    this.#emitter.off(type, listener);
+  }
+
+  /** Starts connecting; from then on the client reconnects by itself until `close()`. */
+  connect(): void {
+    this.#connection.start();
+  }
+
+  /** Stops for good. Unacknowledged messages stay in the persisted outbox for the next instance. */
+  close(): void {
+    this.#connection.stop();
+  }
+
+  /**
+   * Queues a message and sends it as soon as (and every time) the connection is open, until the
+   * server acknowledges it. Throws a `ParleyError` for input the server would refuse anyway.
+   */
+  send(body: string, options: SendOptions = {}): SendHandle {
+    if (this.state === 'closed') throw new ParleyError('client_closed', 'the client is closed');
+    const { conversationId } = options;
+    const isPrivate = options.private ?? false;
+    if (this.role === 'agent' && conversationId === undefined) {
+      throw new ParleyError('validation_failed', 'agents must name the conversation they write to');
+    }
+    if (this.role === 'visitor' && isPrivate) {
+      throw new ParleyError('forbidden', 'private notes are for agents only');
+    }
+    const clientMsgId = randomUuid();
+    const check = Send.safeParse({ t: 'send', clientMsgId, conversationId, body, private: isPrivate });
+    if (!check.success) throw new ParleyError('validation_failed', formatIssues(check.error));
+    const pending: PendingMessage = {
+      clientMsgId,
+      ...(conversationId === undefined ? {} : { conversationId }),
+      body,
+      private: isPrivate,
+      createdAt: new Date().toISOString(),
+    };
+    return { clientMsgId, acked: this.#sendQueue.enqueue(pending) };
+  }
+
+  /** Messages not yet acknowledged, in send order (including those restored from storage). */
+  pending(): readonly PendingMessage[] {
+    return this.#outbox.list();
+  }
+
+  /** The followed conversation's messages, gap-free and ascending. */
+  messages(conversationId: string): readonly Message[] {
+    return this.#sync.log(conversationId)?.messages() ?? [];
+  }
+
+  /** The latest known summary of every conversation the server told us about. */
+  conversations(): readonly Conversation[] {
+    return [...this.#conversations.values()];
+  }
+
+  conversation(conversationId: string): Conversation | undefined {
+    return this.#conversations.get(conversationId);
+  }
+
+  /** Agents: keep this conversation's log complete (history, live messages, resume). */
+  follow(conversationId: string): void {
+    this.#sync.follow(conversationId, this.#conversations.get(conversationId)?.lastSeq);
+  }
+
+  unfollow(conversationId: string): void {
+    this.#sync.unfollow(conversationId);
+  }
+
+  /** Ephemeral and throttled; dropped while disconnected. */
+  typing(conversationId: string, preview?: string): void {
+    if (this.#connection.isOpen) this.#typing.push(conversationId, preview);
+  }
+
+  /** Our read mark (a high-water mark): coalesced, and kept until it reaches the server. */
+  markRead(conversationId: string, seq: number): void {
+    this.#reads.mark(conversationId, seq);
+  }
+
+  /**
+   * One page of history after `afterSeq`. Followed conversations also apply it to their log (the
+   * client fetches gaps by itself; this is for paging or unfollowed conversations).
+   */
+  fetchHistory(conversationId: string, afterSeq: number, limit = this.#fetchLimit): Promise<HistoryFrame> {
+    return this.#sync.fetchHistory(conversationId, afterSeq, limit);
+  }
+
+  #hello(auth: ClientAuth): ClientFrame {
+    this.#sentResume = this.#sync.resumeMap();
+    const resume = this.#sentResume;
+    return auth.role === 'visitor'
+      ? { t: 'hello', v: PROTOCOL_VERSION, role: 'visitor', siteKey: auth.siteKey, token: auth.token, resume }
+      : { t: 'hello', v: PROTOCOL_VERSION, role: 'agent', resume };
+  }
+
+  #dispatch(frame: ServerFrame): void {
+    switch (frame.t) {
+      case 'welcome':
+        this.#welcome(frame);
+        break;
+      case 'ack':
+        this.#sendQueue.ack(frame);
+        break;
+      case 'msg': {
+        const { t: _t, ...message } = frame;
+        this.#onMessage(message);
+        break;
+      }
+      case 'history':
+        for (const message of frame.messages) this.#noteSeq(message.conversationId, message.seq);
+        this.#sync.history(frame);
+        break;
+      case 'conversation': {
+        const { conversation } = frame;
+        this.#conversations.set(conversation.id, conversation);
+        if (this.#followsAll) this.#sync.follow(conversation.id, conversation.lastSeq, true);
+        this.#emitter.emit('conversation', conversation);
+        break;
+      }
+      case 'typing':
+        this.#emitter.emit('typing', frame);
+        break;
+      case 'read':
+        if (this.#isMe(frame.reader)) this.#reads.confirm(frame.conversationId, frame.seq);
+        this.#emitter.emit('read', frame);
+        break;
+      case 'error': {
+        const { ref, code, message } = frame;
+        if (ref !== undefined && this.#settleRequest(ref, code, message)) break;
+        // Still reported: a conversation we can no longer see is worth telling the UI about.
+        if (ref !== undefined) this.#sync.resumeRefused(ref, code);
+        this.#emitter.emit('error', {
+          code,
+          message,
+          ...(ref === undefined ? {} : { ref }),
+          source: 'server',
+        });
+        break;
+      }
+      case 'bye':
+        this.#emitter.emit('bye', frame);
+        break;
+      case 'pong':
+        // Its arrival already proved the socket alive.
+        break;
+    }
+  }
+
+  /** An error frame answering one of our sends or fetches; false when it answers none. */
+  #settleRequest(ref: string, code: ErrorCode, message: string): boolean {
+    return this.#sendQueue.error(ref, code, message) || this.#sync.fetchFailed(ref, code, message);
+  }
+
+  #welcome(frame: Welcome): void {
+    this.#session = frame;
+    this.#conversations = new Map(frame.conversations.map((c) => [c.id, c]));
+    for (const c of frame.conversations) this.#reads.confirm(c.id, c.readSeq);
+    // The user's own words first: they are what the reliability contract is about.
+    this.#sendQueue.resendAll();
+    this.#sync.connected(frame.conversations, this.#sentResume, this.#followsAll);
+    this.#reads.flush();
+    this.#emitter.emit('welcome', frame);
+  }
+
+  #onMessage(message: Message): void {
+    const pending = message.clientMsgId === null ? undefined : this.#outbox.get(message.clientMsgId);
+    // Our own message committed: it may overtake its ack, and is just as good a proof of storage.
+    // Its conversation may differ from the one we named (a visitor writing into a closed chat).
+    if (pending !== undefined && pending.body === message.body && message.author.kind === this.role) {
+      const ack: Ack = {
+        t: 'ack',
+        clientMsgId: pending.clientMsgId,
+        conversationId: message.conversationId,
+        seq: message.seq,
+        messageId: message.id,
+        at: message.at,
+        duplicate: false,
+      };
+      this.#sendQueue.ack(ack, message);
+      return;
+    }
+    this.#receive(message, { follow: this.#followsAll });
+  }
+
+  #receive(message: Message, options: { provisional?: boolean; follow: boolean }): void {
+    this.#noteSeq(message.conversationId, message.seq);
+    this.#sync.receive(message, options);
+  }
+
+  /** Our message as the server stored it, from the ack, until the server's copy arrives. */
+  #rebuild(pending: PendingMessage, ack: Ack): Message {
+    return {
+      id: ack.messageId,
+      conversationId: ack.conversationId,
+      seq: ack.seq,
+      author: this.#me(),
+      body: pending.body,
+      private: pending.private,
+      attachments: [],
+      clientMsgId: pending.clientMsgId,
+      at: ack.at,
+    };
+  }
+
+  #me(): Author {
+    const visitor = this.#session?.visitor;
+    if (visitor !== undefined) return { kind: 'visitor', id: visitor.id, name: visitor.name };
+    const agent = this.#session?.agent;
+    if (agent !== undefined) return { kind: 'agent', id: agent.id, name: agent.name };
+    return { kind: this.role, id: null, name: null };
+  }
+
+  #isMe(reader: { kind: string; id: string }): boolean {
+    const me = this.#me();
+    return reader.kind === me.kind && reader.id === me.id;
+  }
+
+  /** Keeps summaries' `lastSeq` current between `conversation` frames (unread counts use it). */
+  #noteSeq(conversationId: string, seq: number): void {
+    const summary = this.#conversations.get(conversationId);
+    if (summary !== undefined && seq > summary.lastSeq) {
+      this.#conversations.set(conversationId, { ...summary, lastSeq: seq });
+    }
+  }
+
+  #stateChanged(state: ConnectionState): void {
+    if (state === 'closed') {
+      this.#sendQueue.close();
+      this.#reads.dispose();
+    }
+    this.#emitter.emit('state', state);
+  }
+
+  #disconnected(): void {
+    this.#sendQueue.disconnected();
+    this.#sync.disconnected();
+    this.#typing.clear();
+  }
+
+  #problem(code: ParleyErrorCode, message: string): void {
+    this.#emitter.emit('error', { code, message, source: 'client' });
+  }
+}

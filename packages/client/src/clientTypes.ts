@@ -1,0 +1,62 @@
+import type {
+  Ack,
+  ConversationForAgent,
+  ConversationForVisitor,
+  Message,
+  ServerFrameOf,
+  Welcome,
+} from '@parley/protocol';
+import type { ConnectionState } from './Connection';
+import type { ParleyError, ParleyErrorCode } from './errors';
+import type { PendingMessage } from './Outbox';
+
+export type Conversation = ConversationForAgent | ConversationForVisitor;
+export type TypingEvent = ServerFrameOf<'typing'>;
+export type ReadEvent = ServerFrameOf<'read'>;
+export type ByeEvent = ServerFrameOf<'bye'>;
+
+export interface ClientErrorEvent {
+  code: ParleyErrorCode;
+  message: string;
+  ref?: string;
+  /** `server`: an error frame nobody was waiting for; `client`: something this client noticed. */
+  source: 'server' | 'client';
+}
+
+export interface ClientEvents {
+  state: ConnectionState;
+  /** After the client applied it (conversations and resume are up to date). */
+  welcome: Welcome;
+  /** A message of a followed conversation: each seq once, in seq order per conversation. */
+  message: Message;
+  /** A live message of a conversation this client does not follow (agents): no ordering guarantee. */
+  activity: Message;
+  /** The server stored one of our messages. Derived from our own `msg` when it overtakes the ack. */
+  ack: { ack: Ack; pending: PendingMessage };
+  /** The server refused one of our messages for good; it has left the outbox. */
+  sendFailed: { pending: PendingMessage; error: ParleyError };
+  conversation: Conversation;
+  typing: TypingEvent;
+  read: ReadEvent;
+  error: ClientErrorEvent;
+  bye: ByeEvent;
+  /** The server refused the credentials or the origin (close 4401/4403); the client is closed. */
+  authFailed: { closeCode: number; reason: string };
+}
+
+export interface SendOptions {
+  /** Required for agents; a visitor may omit it to write into its open conversation or start one. */
+  conversationId?: string;
+  /** Agents only: a note for colleagues. */
+  private?: boolean;
+}
+
+export interface SendHandle {
+  clientMsgId: string;
+  /**
+   * Resolves once the server has durably stored the message; rejects with a `ParleyError` on a
+   * permanent refusal (also reported as `sendFailed`) or with code `client_closed` when the client
+   * is closed first, in which case the message stays in the persisted outbox.
+   */
+  acked: Promise<Ack>;
+}

@@ -1,0 +1,31 @@
+export { ParleyClient } from './ParleyClient';
+export type { ClientAuth, ParleyClientOptions } from './clientOptions';
+export type {
+  ByeEvent,
+  ClientErrorEvent,
+  ClientEvents,
+  Conversation,
+  ReadEvent,
+  SendHandle,
+  SendOptions,
+  TypingEvent,
+} from './clientTypes';
+export type { ConnectionState } from './Connection';
+export { FATAL_CLOSE_CODES } from './Connection';
+export { ConversationLog } from './ConversationLog';
+export type { HistoryFrame } from './ConversationSync';
+export { Outbox } from './Outbox';
+export type { OutboxPersistence, PendingMessage } from './Outbox';
+export { MemoryStorage } from './MemoryStorage';
+export type { StorageLike } from './MemoryStorage';
+export { backoffDelay, createBackoff, DEFAULT_RECONNECT_BACKOFF } from './backoff';
+export type { Backoff, BackoffOptions } from './backoff';
+export { createEmitter } from './emitter';
+export type { Emitter, Listener } from './emitter';
+export { ParleyError, ParleyHttpError, TRANSIENT_SEND_ERRORS } from './errors';
+export type { LocalErrorCode, ParleyErrorCode } from './errors';
+export { createVisitorSession, login, websocketUrl } from './rest';
+export type { AgentLogin, FetchLike, RestOptions, VisitorSession, VisitorSessionInput } from './rest';
+export type { SocketLike, WebSocketConstructor } from './socket';
+export { randomUuid } from './uuid';
+export type { CryptoLike } from './uuid';

@@ -1,0 +1,240 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ParleyClient, ParleyClientOptions } from '../src/index';
+import { FakeServer } from './fakeServer';
+import { record, sleep, visitorClient } from './helpers';
+
+let server: FakeServer;
+const clients: ParleyClient[] = [];
+
+beforeEach(async () => {
+  server = await FakeServer.start();
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await server.stop();
+});
+
+function visitor(options: Partial<ParleyClientOptions> = {}): ParleyClient {
+  const client = visitorClient(server, options);
+  clients.push(client);
+  return client;
+}
+
+describe('connection lifecycle', () => {
+  it('goes connecting → open, and closed on close(), without reconnecting afterwards', async () => {
+    const client = visitor();
+    const events = record(client);
+    expect(client.state).toBe('idle');
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    expect(server.framesOf('hello')).toEqual([
+      { t: 'hello', v: 1, role: 'visitor', siteKey: 'site', token: 'visitor-token', resume: {} },
+    ]);
+    expect(client.session?.visitor?.id).toBe('v1');
+    client.close();
+    expect(events.state).toEqual(['connecting', 'open', 'closed']);
+    await sleep(60);
+    expect(server.framesOf('hello')).toHaveLength(1);
+    expect(() => client.send('after close')).toThrow(/closed/);
+  });
+
+  it('reconnects after any non-fatal close, forever', async () => {
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    for (let round = 1; round <= 3; round++) {
+      await vi.waitFor(() => expect(events.welcome).toHaveLength(round));
+      server.closeAll(round === 1 ? 1011 : 1001, 'restarting');
+    }
+    await vi.waitFor(() => expect(events.welcome).toHaveLength(4));
+    expect(events.state).toEqual([
+      'connecting',
+      'open',
+      'reconnecting',
+      'open',
+      'reconnecting',
+      'open',
+      'reconnecting',
+      'open',
+    ]);
+  });
+
+  it.each([4401, 4403])('stops for good on close code %i', async (code) => {
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    const pendingSend = client.send('never delivered');
+    server.onSend = () => 'dropBeforeCommit';
+    server.closeAll(code, 'credentials expired');
+    await vi.waitFor(() => expect(client.state).toBe('closed'));
+    expect(events.authFailed).toEqual([{ closeCode: code, reason: 'credentials expired' }]);
+    await expect(pendingSend.acked).rejects.toMatchObject({ code: 'client_closed' });
+    await sleep(80);
+    expect(server.framesOf('hello')).toHaveLength(1);
+  });
+
+  it('does not retry refused credentials', async () => {
+    const client = visitor({ auth: { role: 'visitor', siteKey: 'site', token: 'stolen' } });
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('closed'));
+    expect(events.authFailed.map((e) => e.closeCode)).toEqual([4401]);
+    expect(events.welcome).toEqual([]);
+    await sleep(80);
+    expect(server.framesOf('hello')).toHaveLength(1);
+  });
+
+  it('stops on bye without reconnect', async () => {
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    server.broadcast({ t: 'bye', reason: 'deactivated', reconnect: false });
+    await vi.waitFor(() => expect(client.state).toBe('closed'));
+    expect(events.bye).toEqual([{ t: 'bye', reason: 'deactivated', reconnect: false }]);
+    await sleep(80);
+    expect(server.framesOf('hello')).toHaveLength(1);
+  });
+
+  it('comes back soon after bye with reconnect, and resends what was pending', async () => {
+    const client = visitor({ reconnectSoonMs: 30 });
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    // The node is shutting down: it cannot store anything any more.
+    server.onSend = () => ({ error: 'internal' });
+    const handle = client.send('during a deploy');
+    await vi.waitFor(() => expect(server.framesOf('send').length).toBeGreaterThanOrEqual(1));
+    expect(client.pending()).toHaveLength(1);
+    server.onSend = () => 'ack';
+    server.broadcast({ t: 'bye', reason: 'shutdown', reconnect: true });
+    await handle.acked;
+    expect(events.bye).toHaveLength(1);
+    expect(events.welcome.length).toBeGreaterThanOrEqual(2);
+    expect(server.stored('c1')).toHaveLength(1);
+  });
+
+  it('pings, and replaces a socket that stays silent for two heartbeats', async () => {
+    server.heartbeatMs = 60;
+    server.answerPings = false;
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(events.welcome.length).toBeGreaterThanOrEqual(2), { timeout: 2000 });
+    expect(server.framesOf('ping').length).toBeGreaterThan(0);
+    expect(events.state.slice(0, 3)).toEqual(['connecting', 'open', 'reconnecting']);
+  });
+
+  it('keeps a socket that answers pings', async () => {
+    server.heartbeatMs = 40;
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await sleep(300);
+    expect(events.welcome).toHaveLength(1);
+    expect(server.framesOf('ping').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('retries at once when the hello is answered with an error but no close', async () => {
+    server.helloError = 'internal';
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    expect(server.framesOf('hello')).toHaveLength(2);
+    expect(events.error.map((e) => [e.code, e.source])).toEqual([['internal', 'server']]);
+  });
+
+  it('abandons an attempt that gets no welcome in time', async () => {
+    const client = visitor({ connectTimeoutMs: 50 });
+    const events = record(client);
+    server.answerHello = false;
+    client.connect();
+    await vi.waitFor(() => expect(server.framesOf('hello').length).toBeGreaterThanOrEqual(2));
+    server.answerHello = true;
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    expect(events.state.slice(0, 2)).toEqual(['connecting', 'reconnecting']);
+  });
+});
+
+describe('hostile or unexpected frames', () => {
+  it('ignores malformed and unknown frames, reporting them, and carries on', async () => {
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    server.broadcastRaw('{not json');
+    server.broadcastRaw(JSON.stringify({ t: 'surprise', x: 1 }));
+    server.broadcastRaw(JSON.stringify({ t: 'msg', conversationId: 'c1', seq: -1 }));
+    server.broadcastRaw('{"__proto__": {"polluted": true}, "t": "pong"}');
+    await vi.waitFor(() => expect(events.error).toHaveLength(4));
+    expect(events.error.every((e) => e.source === 'client')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await client.send('still working').acked).seq).toBe(1);
+    expect(client.state).toBe('open');
+  });
+
+  it('reports server errors that answer no pending request', async () => {
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    server.broadcast({ t: 'error', code: 'rate_limited', message: 'slow down', ref: 'nothing-of-ours' });
+    await vi.waitFor(() =>
+      expect(events.error).toEqual([
+        { code: 'rate_limited', message: 'slow down', ref: 'nothing-of-ours', source: 'server' },
+      ]),
+    );
+  });
+
+  it('survives a listener that throws', async () => {
+    const client = visitor();
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      client.on('message', () => {
+        throw new Error('buggy UI');
+      });
+      const events = record(client);
+      client.connect();
+      await vi.waitFor(() => expect(client.state).toBe('open'));
+      server.post('c1', 'one');
+      server.post('c1', 'two');
+      await vi.waitFor(() => expect(events.message.map((m) => m.seq)).toEqual([1, 2]));
+      await vi.waitFor(() => expect(uncaught).toHaveLength(2));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});
+
+describe('browser niceties', () => {
+  it('retries at once when the browser says the network is back', async () => {
+    const window = new EventTarget();
+    vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
+    vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
+    vi.stubGlobal('navigator', { onLine: true });
+    try {
+      const client = visitor({ backoff: { baseMs: 60_000, capMs: 60_000 }, random: () => 0.999 });
+      const events = record(client);
+      client.connect();
+      await vi.waitFor(() => expect(client.state).toBe('open'));
+      server.dropAll();
+      await vi.waitFor(() => expect(client.state).toBe('reconnecting'));
+      await sleep(50);
+      expect(server.framesOf('hello')).toHaveLength(1);
+      window.dispatchEvent(new Event('online'));
+      await vi.waitFor(() => expect(events.welcome).toHaveLength(2));
+      client.close();
+      // Once closed, the client no longer listens.
+      window.dispatchEvent(new Event('online'));
+      await sleep(30);
+      expect(server.framesOf('hello')).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
