@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MemoryStorage, ParleyClient, type WebSocketConstructor } from '@parley/client';
+import { MemoryStorage, ParleyClient, type SocketLike, type WebSocketConstructor } from '@parley/client';
 import type { Message } from '@parley/protocol';
 import { createTestDatabase, type TestDatabase } from './testDb';
 import { createVisitor, http, login } from './helpers';
@@ -26,23 +26,35 @@ afterAll(async () => {
  * server sent never reach the client — exactly what a connection dying in transit does.
  */
 const lossy = { deaf: false, transmissions: new Map<string, number>() };
-class LossyWebSocket extends WebSocket {
-  override send(data: string): void {
-    const id = /"clientMsgId":"([^"]+)"/.exec(data)?.[1];
-    if (id) lossy.transmissions.set(id, (lossy.transmissions.get(id) ?? 0) + 1);
-    super.send(data);
+class LossyWebSocket implements SocketLike {
+  private readonly inner: WebSocket;
+  onopen: SocketLike['onopen'] = null;
+  onmessage: SocketLike['onmessage'] = null;
+  onclose: SocketLike['onclose'] = null;
+  onerror: SocketLike['onerror'] = null;
+
+  constructor(url: string) {
+    this.inner = new WebSocket(url);
+    this.inner.onopen = (e) => this.onopen?.(e);
+    this.inner.onmessage = (e) => {
+      if (!lossy.deaf) this.onmessage?.(e);
+    };
+    this.inner.onclose = (e) => this.onclose?.(e);
+    this.inner.onerror = (e) => this.onerror?.(e);
   }
 
-  override set onmessage(fn: ((ev: WebSocket.MessageEvent) => void) | null) {
-    super.onmessage =
-      fn === null
-        ? null
-        : (ev) => {
-            if (!lossy.deaf) fn.call(this, ev);
-          };
+  get readyState(): number {
+    return this.inner.readyState;
   }
-  override get onmessage(): ((ev: WebSocket.MessageEvent) => void) | null {
-    return super.onmessage;
+
+  send(data: string): void {
+    const id = /"clientMsgId":"([^"]+)"/.exec(data)?.[1];
+    if (id) lossy.transmissions.set(id, (lossy.transmissions.get(id) ?? 0) + 1);
+    this.inner.send(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.inner.close(code, reason);
   }
 }
 
