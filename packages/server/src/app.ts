@@ -19,6 +19,7 @@ import type { Gateway } from './realtime/gateway';
 export interface AppOptions {
   trustProxy: boolean;
   loginPerMinute: number;
+  visitorSessionsPerMinute: number;
   ping: () => Promise<void>;
   gateway: Gateway;
   logger: FastifyBaseLogger;
@@ -105,7 +106,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   agentRoutes(app, ctx);
   siteRoutes(app, ctx);
   departmentRoutes(app, ctx);
-  visitorRoutes(app, ctx);
+  visitorRoutes(app, ctx, { sessionsPerMinute: opts.visitorSessionsPerMinute });
   visitorConversationRoutes(app, ctx);
   agentConversationRoutes(app, ctx);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway });

@@ -39,6 +39,7 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
       clock: systemClock,
       log,
       metrics: createMetrics(),
+      commits: database.commits,
     });
   } finally {
     await database.close();

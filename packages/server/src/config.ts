@@ -11,6 +11,8 @@ export interface ServerConfig {
   logLevel: string;
   trustProxy: boolean;
   loginPerMinute: number;
+  /** New visitor sessions per client address and minute (offices and mobile carriers share addresses). */
+  visitorSessionsPerMinute: number;
   heartbeatMs?: number | undefined;
   helloTimeoutMs?: number | undefined;
   sendRate?: { visitor: RateLimit; agent: RateLimit } | undefined;
@@ -33,6 +35,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     loginPerMinute: int(env.PARLEY_LOGIN_PER_MINUTE, 10),
+    visitorSessionsPerMinute: int(env.PARLEY_VISITOR_SESSIONS_PER_MINUTE, 300),
     heartbeatMs: env.PARLEY_HEARTBEAT_MS ? int(env.PARLEY_HEARTBEAT_MS, 25_000) : undefined,
     sendRate: env.PARLEY_SEND_RATE
       ? {

@@ -48,6 +48,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     clock: opts.clock ?? systemClock,
     log: logger,
     metrics: createMetrics(),
+    commits: database.commits,
   };
   const firstRun = await ensureFirstRun(ctx, config.adminEmail);
   const gateway = new Gateway(ctx, {
@@ -59,6 +60,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const app = await buildApp(ctx, {
     trustProxy: config.trustProxy,
     loginPerMinute: config.loginPerMinute,
+    visitorSessionsPerMinute: config.visitorSessionsPerMinute,
     ping: () => database.ping(),
     gateway,
     logger,

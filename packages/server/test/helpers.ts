@@ -27,6 +27,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       logLevel: 'silent',
       trustProxy: false,
       loginPerMinute: 1000,
+      visitorSessionsPerMinute: 10_000,
       adminEmail: 'owner@example.test',
       ...overrides,
     },

@@ -208,8 +208,8 @@ function notifyMessage(ctx: AppContext, conv: ConversationRow, message: Message)
  */
 export async function sendMessage(ctx: AppContext, actor: Sender, input: SendInput): Promise<SendResult> {
   checkSendInput(actor, input);
-  const now = ctx.clock.now();
-  const r = await withRetry(ctx, (trx) => doSend(trx, actor, input, now));
+  // Sends share transactions (group commit); the time is taken when the job actually runs.
+  const r = await ctx.commits.run((trx) => doSend(trx, actor, input, ctx.clock.now()));
   const authorName = r.duplicate ? await authorNameOf(ctx, r.row) : authorOf(actor).name;
   const message = presentMessage(r.row, authorName);
   if (!r.duplicate) {

@@ -9,9 +9,12 @@ import type { Dialect } from './dialect';
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
+import { GroupCommitter } from './groupCommit';
+
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  commits: GroupCommitter;
   /** Cheap round trip used by /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -45,8 +48,11 @@ export function openDatabase(opts: DatabaseOptions): Database {
     closeExtra = () => undefined;
   }
   const db = new Kysely<DB>({ dialect });
+  // SQLite has one connection: one batch at a time. PostgreSQL commits several batches in parallel.
+  const commits = new GroupCommitter(db, { maxBatch: 200, concurrency: isPg ? 4 : 1, maxAttempts: 3 });
   return {
     db,
+    commits,
     dialect: isPg ? 'postgres' : 'sqlite',
     async ping() {
       await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();

@@ -5,6 +5,7 @@ import type { Dialect } from '../db/dialect';
 import type { Clock } from './clock';
 import type { EventBus } from './events';
 import type { Metrics } from '../ops/metrics';
+import type { GroupCommitter } from '../db/groupCommit';
 
 /** Everything an action needs, passed explicitly: no module-level singletons, so tests build their own. */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
+  /** Shared transactions for the hot write path (message sends): see db/groupCommit.ts. */
+  commits: GroupCommitter;
 }
 
 /** Who is acting. Agents carry their role and the sites they may see ('all' for owners and admins). */

@@ -4,7 +4,11 @@ import type { AppContext } from '../shared/context';
 import { errors, typed } from '../shared/routing';
 import { startVisitorSession } from './actions';
 
-export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function visitorRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  opts: { sessionsPerMinute: number },
+): void {
   // Widgets call these from any page of the owner's sites: CORS is answered here, and the site's
   // allowed origins are enforced by the actions. No cookies are involved, so no credentials mode.
   app.addHook('onRequest', async (req, reply) => {
@@ -32,7 +36,7 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
         body: VisitorSessionRequest,
         response: { 200: VisitorSessionResponse, 201: VisitorSessionResponse, ...errors(400, 403, 404, 429) },
       },
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: opts.sessionsPerMinute, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
       const ua = req.headers['user-agent'];
