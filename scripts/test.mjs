@@ -22,7 +22,12 @@ function run(name, cmd, args, env = {}) {
 
 function vitest(name, env, filters) {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-vitest-')), 'report.json');
-  const ok = run(name, 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...filters], env);
+  const ok = run(
+    name,
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...filters],
+    env,
+  );
   try {
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
     passed += report.numPassedTests;
@@ -40,7 +45,8 @@ const want = (s) => only.length === 0 || only.includes(s);
 if (want('lint')) run('lint (eslint type-aware + prettier)', 'npm', ['run', '--silent', 'lint']);
 if (want('typecheck')) run('typecheck (tsc strict)', 'npm', ['run', '--silent', 'typecheck']);
 if (want('sqlite')) vitest('tests on SQLite (unit, integration, browser)', { PARLEY_TEST_DB: 'sqlite' }, []);
-if (want('postgres')) vitest('integration tests on PostgreSQL', { PARLEY_TEST_DB: 'postgres' }, ['integration']);
+if (want('postgres'))
+  vitest('integration tests on PostgreSQL', { PARLEY_TEST_DB: 'postgres' }, ['integration']);
 
 process.stdout.write('\nSummary\n');
 for (const s of steps) process.stdout.write(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds}s)\n`);

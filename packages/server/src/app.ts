@@ -40,6 +40,16 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     bodyLimit: JSON_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Errors Fastify raises before routing (a malformed URL, say) get our JSON shape too.
+    frameworkErrors: (err, req, reply) => {
+      const body = JSON.stringify({
+        error: { code: 'validation_failed', message: err.message },
+        requestId: req.id,
+      });
+      // Written to the raw response: this runs outside any route, where Fastify's reply types are unresolved.
+      reply.raw.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': req.id });
+      reply.raw.end(body);
+    },
   });
   const routes: { path: string; methods: string[] }[] = [];
   routeLists.set(app, routes);
@@ -78,7 +88,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
             type: 'apiKey',
             in: 'cookie',
             name: 'parley_session',
-            description: 'Set by POST /api/v1/auth/login (HttpOnly).',
+            description:
+              'Set by POST /api/v1/auth/login (HttpOnly). State-changing requests (POST, PATCH, DELETE) made with it must also send the `x-csrf-token` header (see the csrf scheme).',
           },
           csrf: {
             type: 'apiKey',
@@ -90,7 +101,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
           visitorToken: { type: 'http', scheme: 'bearer' },
         },
       },
-      security: [{ session: [], csrf: [] }],
+      security: [{ session: [] }],
     },
     transform: jsonSchemaTransform,
   });

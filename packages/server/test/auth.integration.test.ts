@@ -197,6 +197,24 @@ describe('sessions end live', () => {
     ws2.close();
   });
 
+  it('a session ended elsewhere (CLI reset, expiry, another process) closes its sockets within a heartbeat', async () => {
+    const quick = await startTestServer({ heartbeatMs: 300 });
+    try {
+      const o = await login(quick, quick.ownerEmail, quick.ownerPassword);
+      const ws = await agentSocket(quick, o);
+      await ws.next('welcome');
+      // What `parley agent reset-password` does from its own process: no event reaches the server.
+      await quick.ctx.db.deleteFrom('sessions').execute();
+      expect(await ws.next('bye', () => true, 3000)).toMatchObject({
+        reason: 'session_revoked',
+        reconnect: false,
+      });
+      expect((await ws.closed()).code).toBe(4401);
+    } finally {
+      await quick.stop();
+    }
+  });
+
   it('removing an agent from a site takes effect on open sockets at once', async () => {
     const a = await createAgent(server, owner);
     const ws = await agentSocket(server, a);

@@ -325,6 +325,11 @@ describe('REST bad input: 4xx JSON, nothing changed', () => {
       },
     );
     expect(blank).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    const badUrl = await http(server, 'GET', '/api/v1/conversations/%zz', { visitorToken: v.token });
+    expect(badUrl).toMatchObject({
+      status: 400,
+      body: { error: { code: 'validation_failed' }, requestId: expect.any(String) as unknown },
+    });
     const unknown = await http(server, 'GET', '/api/v1/nope', { visitorToken: v.token });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     const badSession = await http(server, 'POST', '/api/v1/visitor/session', {

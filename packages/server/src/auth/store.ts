@@ -16,6 +16,27 @@ export const sessionStore = {
   delete: (db: Kysely<DB>, id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
   deleteForAgent: (db: Kysely<DB>, agentId: string) =>
     db.deleteFrom('sessions').where('agent_id', '=', agentId).execute(),
+  /** Which of these sessions still exist, are unexpired, and belong to an active agent. */
+  aliveIds: async (db: Kysely<DB>, ids: readonly string[], now: number): Promise<string[]> => {
+    if (ids.length === 0) return [];
+    const rows = await db
+      .selectFrom('sessions')
+      .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+      .select('sessions.id')
+      .where('sessions.id', 'in', ids)
+      .where('sessions.expires_at', '>', now)
+      .where('agents.active', '=', 1)
+      .execute();
+    return rows.map((r) => r.id);
+  },
+  extend: async (db: Kysely<DB>, ids: readonly string[], at: number, expiresAt: number): Promise<void> => {
+    if (ids.length === 0) return;
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: at, expires_at: expiresAt })
+      .where('id', 'in', ids)
+      .execute();
+  },
   deleteExpired: (db: Kysely<DB>, now: number) =>
     db.deleteFrom('sessions').where('expires_at', '<', now).execute(),
 };

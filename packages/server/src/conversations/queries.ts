@@ -59,13 +59,9 @@ export const VISITOR_CONVERSATION_LIMIT = 100;
 export async function listConversationsForVisitor(
   ctx: AppContext,
   actor: VisitorActor,
+  limit = VISITOR_CONVERSATION_LIMIT,
 ): Promise<ConversationForVisitor[]> {
-  const rows = await conversationStore.listForVisitor(
-    ctx.db,
-    actor.id,
-    undefined,
-    VISITOR_CONVERSATION_LIMIT,
-  );
+  const rows = await conversationStore.listForVisitor(ctx.db, actor.id, undefined, limit);
   return rows.map(presentConversationForVisitor);
 }
 

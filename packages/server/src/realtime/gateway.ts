@@ -16,6 +16,8 @@ import { Connection, type ConnectionMeta } from './connection';
 import { Registry } from './recipients';
 import { CLOSE, type RealtimeSocket } from './socket';
 import { handleFrame, type HandlerEnv } from './handlers';
+import { sessionStore } from '../auth/store';
+import { SESSION_TTL_MS } from '../auth/actions';
 
 export interface RateLimit {
   perSecond: number;
@@ -42,6 +44,7 @@ export class Gateway {
   private readonly unsubscribe: () => void;
   private chain: Promise<void> = Promise.resolve();
   private draining = false;
+  private lastRevalidation = 0;
 
   constructor(
     private readonly ctx: AppContext,
@@ -112,6 +115,7 @@ export class Gateway {
 
   /** The transport rejected a frame before decoding (too large, not UTF-8, binary). */
   reject(conn: Connection, code: ErrorCode, message: string, ref?: string): void {
+    conn.lastSeenAt = this.ctx.clock.now();
     this.ctx.log.info({ conn: conn.meta.id, code, message }, 'rejected frame');
     // Queued like any frame, so that answers leave in the order the frames arrived.
     conn.queue = conn.queue.then(() => this.fail(conn, code, message, ref));
@@ -142,6 +146,40 @@ export class Gateway {
       } else if (now - c.lastPingAt >= this.heartbeatMs) {
         c.lastPingAt = now;
         c.socket.ping?.();
+      }
+    }
+    if (now - this.lastRevalidation >= this.heartbeatMs) {
+      this.lastRevalidation = now;
+      void this.revalidateSessions(now).catch((err: unknown) =>
+        this.ctx.log.error({ err }, 'session revalidation failed'),
+      );
+    }
+  }
+
+  /**
+   * Sessions can end without an event reaching this node: expiry, a password reset from the CLI
+   * (another process), another node (later). Once a heartbeat, sockets whose session is gone are
+   * closed, and the sessions of connected agents are kept alive — one query each, for all sockets.
+   */
+  private async revalidateSessions(now: number): Promise<void> {
+    const bySession = new Map<string, Connection[]>();
+    for (const c of this.registry.all) {
+      if (c.auth?.role !== 'agent' || c.auth.actor.sessionId === null) continue;
+      const list = bySession.get(c.auth.actor.sessionId) ?? [];
+      list.push(c);
+      bySession.set(c.auth.actor.sessionId, list);
+    }
+    const ids = [...bySession.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const alive = new Set(await sessionStore.aliveIds(this.ctx.db, chunk, now));
+      await sessionStore.extend(this.ctx.db, [...alive], now, now + SESSION_TTL_MS);
+      for (const id of chunk) {
+        if (alive.has(id)) continue;
+        for (const c of bySession.get(id) ?? []) {
+          c.send({ t: 'bye', reason: 'session_revoked', reconnect: false });
+          c.close(CLOSE.unauthorized, 'session ended');
+        }
       }
     }
   }

@@ -223,25 +223,26 @@ async function welcomeFor(
   if (auth.role === 'visitor') {
     const visitor = await visitorStore.byId(ctx.db, auth.actor.id);
     if (!visitor) throw new AppError('unauthorized', 'visitor no longer exists', 401);
-    const conversations = await listConversationsForVisitor(ctx, auth.actor);
+    // One more than shown tells whether the list was cut.
+    const conversations = await listConversationsForVisitor(ctx, auth.actor, VISITOR_CONVERSATION_LIMIT + 1);
     return {
       ...base,
       role: 'visitor',
       visitor: presentVisitor(visitor),
-      conversations,
-      conversationsTruncated: conversations.length >= VISITOR_CONVERSATION_LIMIT,
+      conversations: conversations.slice(0, VISITOR_CONVERSATION_LIMIT),
+      conversationsTruncated: conversations.length > VISITOR_CONVERSATION_LIMIT,
     };
   }
   const conversations = await listConversationsForAgent(ctx, auth.actor, {
     status: 'active',
-    limit: WELCOME_AGENT_LIMIT,
+    limit: WELCOME_AGENT_LIMIT + 1,
   });
   return {
     ...base,
     role: 'agent',
     agent: await getAgent(ctx, auth.actor.id),
-    conversations,
-    conversationsTruncated: conversations.length >= WELCOME_AGENT_LIMIT,
+    conversations: conversations.slice(0, WELCOME_AGENT_LIMIT),
+    conversationsTruncated: conversations.length > WELCOME_AGENT_LIMIT,
   };
 }
 

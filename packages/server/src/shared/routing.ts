@@ -15,7 +15,9 @@ export const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 /** Standard error responses, so every operation in the OpenAPI document lists them. */
 export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429)[]) {
-  return Object.fromEntries(codes.map((c) => [c, ErrorResponse])) as Record<number, typeof ErrorResponse>;
+  // Anything that authenticates may also answer 403 (CSRF, one-time password not yet changed).
+  const all = codes.includes(401) && !codes.includes(403) ? [...codes, 403] : codes;
+  return Object.fromEntries(all.map((c) => [c, ErrorResponse])) as Record<number, typeof ErrorResponse>;
 }
 
 export const OkResponse = z.object({ ok: z.literal(true) });

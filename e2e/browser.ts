@@ -1,0 +1,151 @@
+/**
+ * Shared browser setup for the end-to-end tests: Debian's Chromium driven by playwright-core (no
+ * browser is ever downloaded), and a recorder that keeps every request, page error and dialog of a
+ * context so that tests can assert on them.
+ */
+import { vi } from 'vitest';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type WebSocketRoute,
+} from 'playwright-core';
+
+const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** What the pages of one context did, for assertions. */
+export interface Recording {
+  /** Every HTTP request and WebSocket opened, by URL. */
+  urls: string[];
+  /** Uncaught exceptions and console errors of the pages. */
+  errors: string[];
+  /** Messages of `alert`/`confirm`/`prompt` dialogs (an XSS payload would open one). */
+  dialogs: string[];
+}
+
+export async function newRecordedContext(
+  browser: Browser,
+): Promise<{ context: BrowserContext; recording: Recording }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const recording: Recording = { urls: [], errors: [], dialogs: [] };
+  context.on('request', (request) => recording.urls.push(request.url()));
+  context.on('weberror', (error) => recording.errors.push(`page error: ${error.error().message}`));
+  context.on('console', (message) => {
+    if (message.type() === 'error') recording.errors.push(`console: ${message.text()}`);
+  });
+  context.on('dialog', (dialog) => {
+    recording.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  context.on('page', (page) => page.on('websocket', (ws) => recording.urls.push(ws.url())));
+  return { context, recording };
+}
+
+/**
+ * A switch between the page's WebSockets and the server, for "the chat server is unreachable".
+ * Every page socket is proxied to the server through Playwright's WebSocket routing; `cut()` closes
+ * the proxied ones (the page sees its socket drop, as on a lost connection) and refuses new ones
+ * until `restore()`. Only WebSockets are affected: the page itself and its REST calls still load,
+ * which `context.setOffline` cannot offer across a reload.
+ */
+export class SocketSwitch {
+  #cut = false;
+  #deaf = false;
+  #connections = 0;
+  readonly #live = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
+
+  static async install(target: Page | BrowserContext): Promise<SocketSwitch> {
+    const sw = new SocketSwitch();
+    await target.routeWebSocket(/\/ws$/, (ws) => sw.#route(ws));
+    return sw;
+  }
+
+  /** Sockets that reached the server through the switch so far. */
+  get connections(): number {
+    return this.#connections;
+  }
+
+  async cut(): Promise<void> {
+    this.#cut = true;
+    const live = [...this.#live];
+    this.#live.clear();
+    const reason = 'test: network cut';
+    await Promise.all(
+      live.flatMap((pair) => [
+        pair.server.close({ code: 1001, reason }),
+        pair.page.close({ code: 4000, reason }),
+      ]),
+    );
+  }
+
+  /** Let frames through again, both ways, for sockets opened from now on. */
+  restore(): void {
+    this.#cut = false;
+    this.#deaf = false;
+  }
+
+  /**
+   * The server's frames stop reaching the page while the page's still reach the server: a message
+   * is then stored but its ack is lost, the case that idempotent resends exist for.
+   */
+  deafen(): void {
+    this.#deaf = true;
+  }
+
+  #route(ws: WebSocketRoute): void {
+    if (this.#cut) {
+      void ws.close({ code: 4000, reason: 'test: network cut' });
+      return;
+    }
+    const pair = { page: ws, server: ws.connectToServer() };
+    this.#connections += 1;
+    this.#live.add(pair);
+    // With close handlers installed Playwright no longer forwards a close to the other side: we do.
+    ws.onClose((code, reason) => {
+      this.#live.delete(pair);
+      void pair.server.close({ code, reason });
+    });
+    pair.server.onMessage((message) => {
+      if (!this.#deaf) ws.send(message);
+    });
+    pair.server.onClose((code, reason) => {
+      this.#live.delete(pair);
+      void ws.close({ code, reason });
+    });
+  }
+}
+
+/** Retries an assertion about Node-side state until it passes (10 s at most). */
+export function eventually<T>(check: () => T | Promise<T>, timeout = 10_000): Promise<T> {
+  return vi.waitFor(check, { timeout, interval: 25 });
+}
+
+/** Waits until the locator's text content includes `text` (auto-polling, no fixed sleeps). */
+export async function waitForText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout });
+}
+
+/** The server's origin, for "no request leaves it". */
+export function foreignUrls(urls: readonly string[], serverUrl: string): string[] {
+  const origin = new URL(serverUrl);
+  return urls.filter((u) => {
+    if (u.startsWith('data:')) return false;
+    const url = new URL(u);
+    return url.host !== origin.host || !['http:', 'ws:'].includes(url.protocol);
+  });
+}

@@ -1,0 +1,252 @@
+/**
+ * The agent console in a real browser: sign-in (and its refusals), the forced change of a one-time
+ * password, the live inbox, sneak peek, replies and private notes, assign and close, and user text
+ * rendered as text only.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { resetPassword } from '../packages/server/src/agents/actions';
+import { createAgent, http, login, startTestServer, type TestServer } from '../packages/server/test/helpers';
+import {
+  eventually,
+  foreignUrls,
+  launchBrowser,
+  newRecordedContext,
+  waitForText,
+  type Recording,
+} from './browser';
+import { nodeVisitor, type NodeParticipant } from './nodeClients';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let recording: Recording;
+let page: Page;
+const others: NodeParticipant[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser.close();
+  await server.stop();
+});
+
+beforeEach(async () => {
+  ({ context, recording } = await newRecordedContext(browser));
+  page = await context.newPage();
+});
+
+afterEach(async () => {
+  for (const other of others.splice(0)) other.client.close();
+  await context.close();
+  expect(foreignUrls(recording.urls, server.url)).toEqual([]);
+  // A refused sign-in is an HTTP error the browser logs by itself; anything else is a bug.
+  expect(recording.errors.filter((e) => !/status of 40[13]|status of 429/.test(e))).toEqual([]);
+});
+
+async function signIn(email: string, password: string): Promise<void> {
+  await page.goto(`${server.url}/console`);
+  await page.locator('#signin-email').fill(email);
+  await page.locator('#signin-password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signInAsOwner(): Promise<void> {
+  await signIn(server.ownerEmail, server.ownerPassword);
+  await waitForText(page.locator('#connection'), 'Connected');
+}
+
+async function visitor(): Promise<NodeParticipant> {
+  const v = await nodeVisitor(server, server.siteKey);
+  others.push(v);
+  await eventually(() => expect(v.client.state).toBe('open'));
+  return v;
+}
+
+const inboxItem = (text: string): ReturnType<Page['locator']> =>
+  page.locator('#inbox-list .inbox-item').filter({ hasText: text });
+const threadRow = (text: string): ReturnType<Page['locator']> =>
+  page.locator('#thread-messages > li').filter({ hasText: text });
+
+test('an agent sees a new chat live, reads the sneak peek, replies, writes a private note, and closes', async () => {
+  await signInAsOwner();
+  await expect(page.locator('#me').textContent()).resolves.toBe('Owner');
+  await page.locator('#inbox-empty').waitFor();
+
+  const customer = await visitor();
+  const first = 'Hello, my order #1234 has not arrived';
+  const ack = await customer.client.send(first).acked;
+  const conversationId = ack.conversationId;
+
+  // Live, without a reload: the new conversation, its preview and its unread count.
+  await inboxItem(first).waitFor();
+  const item = page.locator(`[data-conversation-id="${conversationId}"]`);
+  await waitForText(item.locator('.inbox-unread'), '1');
+  await waitForText(item.locator('.inbox-title'), 'Visitor ');
+
+  await item.click();
+  await threadRow(first).waitFor();
+  await item.locator('.inbox-unread').waitFor({ state: 'hidden' });
+  await waitForText(page.locator('#thread-status'), 'Open · Unassigned');
+
+  // Sneak peek: the draft shows while the visitor types.
+  customer.client.typing(conversationId, 'It was supposed to come on Mon');
+  await waitForText(page.locator('#thread-typing-preview'), 'It was supposed to come on Mon');
+  await waitForText(item.locator('.inbox-preview'), 'typing…');
+
+  await page.getByRole('button', { name: 'Assign to me' }).click();
+  await waitForText(page.locator('#thread-status'), 'Assigned to you');
+  await threadRow('Owner joined the conversation').waitFor();
+  await page.getByRole('button', { name: 'Assign to me' }).waitFor({ state: 'hidden' });
+
+  const reply = 'Sorry about that! Let me check with the carrier.';
+  await page.locator('#reply-input').fill(reply);
+  await page.locator('#reply-input').press('Enter');
+  await waitForText(threadRow(reply).locator('.msg-delivery'), 'Sent');
+  await eventually(() =>
+    expect(
+      customer.messages.filter((m) => m.author.kind === 'agent').map((m) => [m.author.name, m.body]),
+    ).toEqual([['Owner', reply]]),
+  );
+  // The visitor reads it: the console shows it as seen.
+  customer.client.markRead(conversationId, customer.messages.at(-1)?.seq ?? 0);
+  await waitForText(threadRow(reply).locator('.msg-delivery'), 'Seen');
+
+  const note = 'Internal: carrier lost the parcel, resend at our cost';
+  await page.getByLabel('Private note').check();
+  await page.locator('#reply-input').fill(note);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  const noteRow = threadRow(note);
+  await noteRow.waitFor();
+  await expect(noteRow.getAttribute('class')).resolves.toContain('msg-note');
+  await waitForText(noteRow.locator('.msg-author'), 'Private note');
+  await eventually(async () => {
+    const rows = await server.ctx.db.selectFrom('messages').selectAll().where('body', '=', note).execute();
+    expect(rows.map((r) => r.private)).toEqual([1]);
+  });
+
+  // A later visitor message arrives after the note in the log: had the note been sent to the
+  // visitor, it would have arrived first.
+  await customer.client.send('Thanks!').acked;
+  await threadRow('Thanks!').waitFor();
+  await eventually(() => expect(customer.messages.map((m) => m.body)).toContain('Thanks!'));
+  expect(customer.messages.map((m) => m.body)).not.toContain(note);
+  expect(customer.messages.some((m) => m.private)).toBe(false);
+
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await waitForText(page.locator('#thread-status'), 'Closed');
+  await threadRow('Owner closed the conversation').waitFor();
+  await page.getByRole('button', { name: 'Reopen' }).waitFor();
+  await eventually(() => expect(customer.client.conversation(conversationId)?.status).toBe('closed'));
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#screen-signin').waitFor();
+  await page.reload();
+  await page.locator('#screen-signin').waitFor();
+});
+
+test('a one-time password must be replaced at the first sign-in', async () => {
+  const owner = await login(server, server.ownerEmail, server.ownerPassword);
+  const colleague = await createAgent(server, owner, { name: 'Sam' });
+  const oneTime = 'one-time password 4711';
+  await resetPassword(server.ctx, colleague.email, oneTime);
+
+  await signIn(colleague.email, oneTime);
+  await page.locator('#screen-password').waitFor();
+  // Just typed at sign-in: not asked for again.
+  await page.locator('#password-current').waitFor({ state: 'hidden' });
+  const chosen = 'my very own password';
+  await page.getByLabel('New password', { exact: true }).fill(chosen);
+  await page.getByLabel('Repeat the new password').fill('my very own passwort');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await waitForText(page.locator('#password-error'), 'not the same');
+
+  await page.getByLabel('Repeat the new password').fill(chosen);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await waitForText(page.locator('#connection'), 'Connected');
+  await expect(page.locator('#me').textContent()).resolves.toBe('Sam');
+
+  // The session resumes on reload, and the new password is the one that works now.
+  await page.reload();
+  await waitForText(page.locator('#connection'), 'Connected');
+  const elsewhere = await login(server, colleague.email, chosen);
+  await expect(login(server, colleague.email, oneTime)).rejects.toThrow(/401/);
+
+  // "Sign out everywhere" from another device: the server ends this console's session too.
+  await http(server, 'POST', '/api/v1/auth/logout-all', { agent: elsewhere });
+  await waitForText(page.locator('#signin-error'), 'You were signed out');
+});
+
+test('a session that still needs its password changed resumes on the password form', async () => {
+  const owner = await login(server, server.ownerEmail, server.ownerPassword);
+  const colleague = await createAgent(server, owner, { name: 'Kim' });
+  const oneTime = 'one-time password 0815';
+  await resetPassword(server.ctx, colleague.email, oneTime);
+  await signIn(colleague.email, oneTime);
+  await page.locator('#screen-password').waitFor();
+
+  await page.reload();
+  await page.locator('#screen-password').waitFor();
+  await page.getByLabel('Current (one-time) password').fill('not it at all');
+  await page.getByLabel('New password', { exact: true }).fill('another good password');
+  await page.getByLabel('Repeat the new password').fill('another good password');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await waitForText(page.locator('#password-error'), 'current password is wrong');
+  await page.getByLabel('Current (one-time) password').fill(oneTime);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await waitForText(page.locator('#connection'), 'Connected');
+});
+
+test('sign-in refusals are explained: wrong password, then a locked account', async () => {
+  const owner = await login(server, server.ownerEmail, server.ownerPassword);
+  const colleague = await createAgent(server, owner);
+  await signIn(colleague.email, 'wrong password 1');
+  await waitForText(page.locator('#signin-error'), 'Wrong e-mail or password.');
+  for (let attempt = 2; attempt <= 5; attempt++) {
+    await page.locator('#signin-password').fill(`wrong password ${attempt}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).and(page.locator(':enabled')).waitFor();
+  }
+  await page.locator('#signin-password').fill(colleague.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await waitForText(page.locator('#signin-error'), 'This account is locked');
+  await expect(page.locator('#screen-app').isHidden()).resolves.toBe(true);
+});
+
+test('visitor text is shown as text, never as HTML, on both sides', async () => {
+  await signInAsOwner();
+  // The visitor in a second browser context, on the demo page.
+  const visitorSide = await newRecordedContext(browser);
+  const visitorPage = await visitorSide.context.newPage();
+  try {
+    await visitorPage.goto(`${server.url}/demo?site=${server.siteKey}`);
+    await waitForText(visitorPage.locator('#chat-status'), 'Connected');
+    const payload = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    await visitorPage.locator('#chat-input').fill(payload);
+    await visitorPage.locator('#chat-input').press('Enter');
+
+    const item = inboxItem('<img src=x');
+    await item.waitFor();
+    await expect(item.locator('.inbox-preview').textContent()).resolves.toBe(payload);
+    await item.click();
+    await expect(threadRow('<img').locator('.msg-body').textContent()).resolves.toBe(payload);
+    await expect(page.locator('#screen-app img, #screen-app script').count()).resolves.toBe(0);
+
+    const answer = '<b>bold?</b><img src=x onerror=alert(3)>';
+    await page.locator('#reply-input').fill(answer);
+    await page.locator('#reply-input').press('Enter');
+    const shown = visitorPage.locator('#chat-messages > li').filter({ hasText: '<b>bold?</b>' });
+    await shown.waitFor();
+    await expect(shown.locator('.msg-body').textContent()).resolves.toBe(answer);
+    await expect(visitorPage.locator('#chat img, #chat b').count()).resolves.toBe(0);
+
+    expect(recording.dialogs).toEqual([]);
+    expect(visitorSide.recording.dialogs).toEqual([]);
+    expect(foreignUrls(visitorSide.recording.urls, server.url)).toEqual([]);
+    expect(visitorSide.recording.errors).toEqual([]);
+  } finally {
+    await visitorSide.context.close();
+  }
+});

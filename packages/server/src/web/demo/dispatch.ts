@@ -1,0 +1,35 @@
+import type { ClientEvent } from '../shared/clientEvents';
+import type { VisitorChatStore } from './chatStore';
+
+/** The one place where a client event becomes a change of the chat's state. */
+export function applyEvent(store: VisitorChatStore, event: ClientEvent, now: number): void {
+  switch (event.type) {
+    case 'state':
+      store.connection(event.payload);
+      break;
+    case 'welcome':
+      store.welcome(event.payload);
+      break;
+    case 'conversation':
+      store.conversation(event.payload);
+      break;
+    case 'message':
+      store.message(event.payload, now);
+      break;
+    case 'read':
+      store.read(event.payload);
+      break;
+    case 'typing':
+      store.typed(event.payload, now);
+      break;
+    case 'sendFailed':
+      store.sendFailed(event.payload.error.message);
+      break;
+    case 'ack': // the `message` event that follows puts it in the log
+    case 'activity': // agents only
+    case 'error': // nothing the visitor can act on; the connection state says the rest
+    case 'bye':
+    case 'authFailed': // the page starts a new session (see demo.ts)
+      break;
+  }
+}
