@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_BODY_CHARS } from './limits';
 
 export const Id = z.string().min(1).max(64);

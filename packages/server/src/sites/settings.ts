@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Per-site settings with their defaults. Stored as JSON so that later features (appearance, hours,
