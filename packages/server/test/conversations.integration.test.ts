@@ -392,6 +392,38 @@ describe('isolation between visitors, sites and agents', () => {
   });
 });
 
+describe('sneak peek', () => {
+  it('follows the site switch, also for sockets already open', async () => {
+    const visitor = await createVisitor(server, server.siteKey);
+    const vws = await visitorSocket(server, visitor.token);
+    await vws.next('welcome');
+    vws.send({ t: 'send', clientMsgId: uuid(), body: 'hi' });
+    const { conversationId } = await vws.next('ack');
+    const aws = await agentSocket(server, owner);
+    await aws.next('welcome');
+
+    vws.send({ t: 'typing', conversationId, preview: 'visible draft' });
+    expect(await aws.next('typing')).toMatchObject({ preview: 'visible draft' });
+
+    const off = await http(server, 'PATCH', `/api/v1/sites/${server.siteId}`, {
+      agent: owner,
+      body: { settings: { sneakPeek: false } },
+    });
+    expect(off).toMatchObject({ status: 200, body: { site: { settings: { sneakPeek: false } } } });
+    vws.send({ t: 'typing', conversationId, preview: 'private draft' });
+    const typing = await aws.next('typing');
+    expect(typing.author.kind).toBe('visitor');
+    expect(typing).not.toHaveProperty('preview');
+
+    await http(server, 'PATCH', `/api/v1/sites/${server.siteId}`, {
+      agent: owner,
+      body: { settings: { sneakPeek: true } },
+    });
+    vws.close();
+    aws.close();
+  });
+});
+
 describe('private notes', () => {
   it('are delivered to agents and never to the visitor', async () => {
     const visitor = await createVisitor(server, server.siteKey);

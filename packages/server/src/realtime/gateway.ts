@@ -231,6 +231,11 @@ export class Gateway {
         }
         return;
       }
+      case 'site.changed': {
+        for (const c of r.all)
+          if (c.auth?.role === 'visitor' && c.auth.actor.siteId === e.siteId) c.auth.sneakPeek = e.sneakPeek;
+        return;
+      }
       case 'agent.access_changed': {
         for (const c of [...r.agent(e.agentId)]) {
           c.send({ t: 'bye', reason: 'access_changed', reconnect: true });
@@ -254,7 +259,6 @@ export class Gateway {
   /** Graceful shutdown: refuse new sockets, tell the connected ones to reconnect (elsewhere), close them. */
   async drain(): Promise<void> {
     this.draining = true;
-    for (const c of this.registry.all) c.queue = c.queue.then(() => undefined);
     await Promise.allSettled([...this.registry.all].map((c) => c.queue));
     await this.chain;
     for (const c of [...this.registry.all]) {

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
 import type { Gateway } from './gateway';
-import { CLOSE, type RealtimeSocket } from './socket';
+import type { RealtimeSocket } from './socket';
 
 export const WS_PATH = '/ws';
 /** Frames above this are cut off by `ws` itself (close 1009); between MAX_FRAME_BYTES and this, an error frame. */
@@ -97,5 +97,3 @@ export function attachWebSocket(
 
   return wss;
 }
-
-export { CLOSE };

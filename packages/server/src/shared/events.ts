@@ -37,6 +37,8 @@ export type DomainEvent =
       sessionIds: string[] | 'all';
       reason: 'session_revoked' | 'deactivated';
     }
+  /** Settings that open sockets apply (e.g. sneak peek may be switched off: it must stop at once). */
+  | { type: 'site.changed'; siteId: string; sneakPeek: boolean }
   /** Role or site membership changed: open sockets must reconnect so that their rights are read again. */
   | { type: 'agent.access_changed'; agentId: string };
 

@@ -86,5 +86,7 @@ export async function updateSite(
     ...(settings !== undefined && { settings: JSON.stringify(settings) }),
   };
   if (Object.keys(patch).length > 0) await siteStore.update(ctx.db, id, patch);
+  if (settings !== undefined)
+    ctx.bus.publish({ type: 'site.changed', siteId: id, sneakPeek: settings.sneakPeek });
   return presentSite({ ...row, ...patch });
 }
