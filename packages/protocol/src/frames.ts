@@ -11,7 +11,18 @@ import {
   Timestamp,
   Visitor,
 } from './entities';
-import { MAX_BODY_CHARS, MAX_PAGE, MAX_PREVIEW_CHARS, PROTOCOL_VERSION } from './limits';
+import { MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_PAGE, MAX_PREVIEW_CHARS, PROTOCOL_VERSION } from './limits';
+
+/** Up to MAX_ATTACHMENTS distinct file ids. */
+export const AttachmentIds = z
+  .array(Id)
+  .max(MAX_ATTACHMENTS)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'attachment ids must be distinct' });
+
+/** A message needs text or at least one file. */
+export function hasContent(m: { body: string; attachmentIds?: readonly string[] | undefined }): boolean {
+  return m.body.trim().length > 0 || (m.attachmentIds?.length ?? 0) > 0;
+}
 
 /** conversationId → highest seq the client has seen. */
 export const MAX_RESUME_ENTRIES = 200;
@@ -47,11 +58,14 @@ export const Send = z
     clientMsgId: z.uuid(),
     /** Omitted by a visitor to write into its open conversation, or to start one. Required for agents. */
     conversationId: Id.optional(),
-    body: z.string().max(MAX_BODY_CHARS),
+    /** May be empty when files are attached. */
+    body: z.string().max(MAX_BODY_CHARS).default(''),
+    /** Files uploaded earlier by the same sender (POST /api/v1/files or /api/v1/visitor/files). */
+    attachmentIds: AttachmentIds.optional(),
     /** Agents only: a note for colleagues, never delivered to the visitor. */
     private: z.boolean().optional(),
   })
-  .refine((f) => f.body.trim().length > 0, { message: 'body must not be empty', path: ['body'] });
+  .refine(hasContent, { message: 'body must not be empty', path: ['body'] });
 export type Send = z.infer<typeof Send>;
 
 export const TypingIn = z.object({

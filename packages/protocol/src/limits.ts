@@ -6,6 +6,10 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_BODY_CHARS = 10_000;
 /** Largest typing preview ("sneak peek"), in characters. */
 export const MAX_PREVIEW_CHARS = 2_000;
+/** Files attached to one message. */
+export const MAX_ATTACHMENTS = 5;
+/** Default upload limit per file (the server's PARLEY_MAX_FILE_MB may lower or raise it). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Most messages a single history page returns. */
 export const MAX_PAGE = 500;
 /** Milliseconds between server pings; a socket silent for twice this long is closed as dead. */

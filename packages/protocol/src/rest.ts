@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import {
   Agent,
+  Attachment,
   AgentRole,
   AgentStatus,
   ConversationForAgent,
@@ -15,6 +16,7 @@ import {
 } from './entities';
 import { MAX_BODY_CHARS, MAX_PAGE } from './limits';
 import { ERROR_CODES } from './errors';
+import { AttachmentIds, hasContent } from './frames';
 
 export const ErrorResponse = z.object({
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
@@ -76,14 +78,22 @@ export const MessagesPage = z.object({
   hasMore: z.boolean(),
 });
 
-export const SendRequest = z.object({
-  clientMsgId: z.uuid(),
-  body: z
-    .string()
-    .max(MAX_BODY_CHARS)
-    .refine((b) => b.trim().length > 0, { message: 'body must not be empty' }),
-  private: z.boolean().optional(),
+export const SendRequest = z
+  .object({
+    clientMsgId: z.uuid(),
+    body: z.string().max(MAX_BODY_CHARS).default(''),
+    attachmentIds: AttachmentIds.optional(),
+    private: z.boolean().optional(),
+  })
+  .refine(hasContent, { message: 'body must not be empty', path: ['body'] });
+
+export const FileUploadQuery = z.object({
+  /** The file's name as the user sees it; path parts are dropped. */
+  name: z.string().min(1).max(255),
+  /** Agents: the site the file is for (the conversation it will be attached to must be on it). */
+  siteId: Id.optional(),
 });
+export const FileUploadResponse = z.object({ file: Attachment });
 export const SendResponse = z.object({
   message: Message,
   duplicate: z.boolean(),

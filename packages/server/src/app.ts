@@ -14,12 +14,15 @@ import { agentConversationRoutes, visitorConversationRoutes } from './conversati
 import { departmentRoutes } from './departments/routes';
 import { opsRoutes, VERSION } from './ops/routes';
 import { demoRoutes } from './bootstrap/demo';
+import { fileRoutes } from './files/routes';
+import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
 
 export interface AppOptions {
   trustProxy: boolean;
   loginPerMinute: number;
   visitorSessionsPerMinute: number;
+  files: { storage: FileStorage; maxBytes: number };
   ping: () => Promise<void>;
   gateway: Gateway;
   logger: FastifyBaseLogger;
@@ -120,6 +123,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   visitorRoutes(app, ctx, { sessionsPerMinute: opts.visitorSessionsPerMinute });
   visitorConversationRoutes(app, ctx);
   agentConversationRoutes(app, ctx);
+  fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway });
   demoRoutes(app);
   return app;

@@ -17,6 +17,9 @@ export interface ServerConfig {
   helloTimeoutMs?: number | undefined;
   sendRate?: { visitor: RateLimit; agent: RateLimit } | undefined;
   adminEmail: string;
+  /** Where uploaded files are kept. */
+  filesDir: string;
+  maxFileBytes: number;
 }
 
 function int(v: string | undefined, fallback: number): number {
@@ -27,10 +30,16 @@ function int(v: string | undefined, fallback: number): number {
 /** Configuration comes from the environment only (twelve-factor); every key has a working default. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = env.PARLEY_DATA_DIR ?? path.resolve('data');
+  const databaseUrl = env.DATABASE_URL ?? path.join(dataDir, 'parley.db');
+  // Files sit beside a SQLite database (one directory to back up), else in the data directory.
+  const isSqliteFile = !/^postgres(ql)?:/.test(databaseUrl) && databaseUrl !== ':memory:';
+  const filesDir =
+    env.PARLEY_FILES_DIR ??
+    path.join(isSqliteFile ? path.dirname(path.resolve(databaseUrl)) : dataDir, 'files');
   return {
     port: int(env.PORT, 3000),
     host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL ?? path.join(dataDir, 'parley.db'),
+    databaseUrl,
     publicUrl: env.PUBLIC_URL,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
@@ -44,5 +53,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
         }
       : undefined,
     adminEmail: env.PARLEY_ADMIN_EMAIL ?? 'admin@parley.local',
+    filesDir,
+    maxFileBytes: int(env.PARLEY_MAX_FILE_MB, 10) * 1024 * 1024,
   };
 }

@@ -14,6 +14,7 @@ import { SESSION_COOKIE } from './auth/http';
 import { ensureFirstRun, type FirstRun } from './bootstrap/firstRun';
 import type { ServerConfig } from './config';
 import { normalizeOrigin } from './sites/origins';
+import { diskStorage } from './files/storage';
 
 export interface RunningServer {
   url: string;
@@ -61,6 +62,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     trustProxy: config.trustProxy,
     loginPerMinute: config.loginPerMinute,
     visitorSessionsPerMinute: config.visitorSessionsPerMinute,
+    files: { storage: diskStorage(config.filesDir), maxBytes: config.maxFileBytes },
     ping: () => database.ping(),
     gateway,
     logger,

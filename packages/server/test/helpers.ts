@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import WebSocket from 'ws';
@@ -23,6 +26,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       port: 0,
       host: '127.0.0.1',
       databaseUrl: database.url,
+      filesDir: fs.mkdtempSync(path.join(os.tmpdir(), 'parley-files-')),
+      maxFileBytes: 1024 * 1024,
       publicUrl: undefined,
       logLevel: 'silent',
       trustProxy: false,

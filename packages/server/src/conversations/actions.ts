@@ -9,6 +9,9 @@ import { canAccessSite } from '../agents/policies';
 import { agentStore } from '../agents/store';
 import { checkConversation } from './policies';
 import { presentMessage } from './presenters';
+import { parseJsonColumn } from '../shared/json';
+import { doCheckAttachments } from '../files/actions';
+import { fileStore } from '../files/store';
 import { conversationStore, type ConversationRow, type MessageRow } from './store';
 
 const PREVIEW_CHARS = 140;
@@ -18,6 +21,7 @@ export interface SendInput {
   clientMsgId: string;
   conversationId?: string | undefined;
   body: string;
+  attachmentIds?: readonly string[] | undefined;
   private?: boolean | undefined;
 }
 
@@ -101,7 +105,9 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
       input.conversationId === undefined ||
       input.conversationId === existing.conversation_id ||
       actor.kind === 'visitor';
-    if (existing.body !== input.body || !samePrivacy || !sameTarget) {
+    const storedIds = parseJsonColumn<{ id: string }[]>(existing.attachments, []).map((a) => a.id);
+    const sameFiles = storedIds.join() === (input.attachmentIds ?? []).join();
+    if (existing.body !== input.body || !samePrivacy || !sameTarget || !sameFiles) {
       throw new AppError(
         'client_msg_id_conflict',
         'this clientMsgId was already used for a different message',
@@ -128,11 +134,14 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
       throw new AppError('conversation_closed', 'the conversation is closed; reopen it first', 409);
   }
 
+  const attachmentIds = input.attachmentIds ?? [];
+  const attachments = await doCheckAttachments(trx, actor, conv.site_id, attachmentIds);
   const isPublicAgentReply = actor.kind === 'agent' && !input.private;
+  const preview = input.body.trim() !== '' ? input.body : attachments.map((a) => `📎 ${a.name}`).join(', ');
   const seq = await conversationStore.nextSeq(trx, conv.id, {
     at: now,
     isPublic: !input.private,
-    preview: input.private ? null : input.body.slice(0, PREVIEW_CHARS),
+    preview: input.private ? null : preview.slice(0, PREVIEW_CHARS),
     firstResponse: isPublicAgentReply,
     // The first agent to answer an unassigned chat takes it.
     assignTo: isPublicAgentReply ? actor.id : null,
@@ -149,11 +158,12 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
     author_id: actor.id,
     private: input.private ? 1 : 0,
     body: input.body,
-    attachments: '[]',
+    attachments: JSON.stringify(attachments),
     client_msg_id: input.clientMsgId,
     created_at: now,
   };
   await conversationStore.insertMessage(trx, row);
+  if (attachmentIds.length > 0) await fileStore.attach(trx, attachmentIds, row.id);
   return {
     row,
     conv: { ...conv, last_seq: seq, last_public_seq: input.private ? conv.last_public_seq : seq },

@@ -133,6 +133,20 @@ export interface ReadMarksTable {
   updated_at: number;
 }
 
+export interface FilesTable {
+  id: string;
+  site_id: string;
+  uploader_kind: 'visitor' | 'agent';
+  uploader_id: string;
+  message_id: string | null;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  token: string;
+  created_at: number;
+}
+
 export interface DB {
   sites: SitesTable;
   agents: AgentsTable;
@@ -146,4 +160,5 @@ export interface DB {
   conversations: ConversationsTable;
   messages: MessagesTable;
   read_marks: ReadMarksTable;
+  files: FilesTable;
 }
