@@ -31,8 +31,12 @@ const HELLO_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 const CLOSE_NORMAL = 1000;
-/** Ours, in the application range: the socket stopped answering, or never said welcome. */
-const CLOSE_UNRESPONSIVE = 4000;
+/**
+ * Ours, in the application range: we gave up on the socket (it stopped answering, never said
+ * welcome, answered the hello with an error, or went quiet after the browser went offline). The
+ * server uses 4000 (access changed), 4401, 4403 and 4408, never this one.
+ */
+export const CLOSE_ABANDONED = 4499;
 
 export interface ConnectionOptions {
   url: string;
@@ -44,6 +48,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   /** After `bye {reconnect: true}`: reconnect within a random delay up to this. */
   reconnectSoonMs: number;
+  /** Browsers: after an `offline` event, how long a ping may go unanswered before the socket is dropped. */
+  offlineProbeMs: number;
 }
 
 export interface ConnectionHandlers {
@@ -56,8 +62,11 @@ export interface ConnectionHandlers {
   state(state: ConnectionState): void;
   /** A socket ended (or an attempt failed) and the connection will retry. */
   lost(): void;
-  /** The server refused us for good (close code 4401/4403). */
-  refused(closeCode: number, reason: string): void;
+  /**
+   * The server refused us for good (close code 4401/4403). `code` is that of the `error` frame (one
+   * without a `ref`: the refusal of the hello) that came right before the close, when there was one.
+   */
+  refused(closeCode: number, reason: string, code: ErrorCode | undefined): void;
 }
 
 const noop = (): void => undefined;
@@ -77,6 +86,9 @@ export class Connection {
   #livenessMs = 0;
   #pingTimer: ReturnType<typeof setInterval> | null = null;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  #probeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The code of the current socket's last frame, if that was an `error` without a `ref`. */
+  #refusal: ErrorCode | undefined = undefined;
   #unwatchOnline: () => void = noop;
 
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
@@ -127,6 +139,7 @@ export class Connection {
       return;
     }
     this.#socket = socket;
+    this.#refusal = undefined;
     socket.onopen = () => {
       if (socket === this.#socket) socket.send(JSON.stringify(this.#handlers.hello()));
     };
@@ -140,6 +153,7 @@ export class Connection {
   #receive(socket: SocketLike, data: unknown): void {
     if (socket !== this.#socket) return;
     this.#armLiveness();
+    this.#clearTimer('probe');
     if (typeof data !== 'string') {
       this.#handlers.problem('bad_frame', 'binary frames are not part of the protocol');
       return;
@@ -150,6 +164,8 @@ export class Connection {
       return;
     }
     const frame = decoded.value;
+    // The server refuses a hello with a ref-less error and closes right behind it.
+    this.#refusal = frame.t === 'error' && frame.ref === undefined ? frame.code : undefined;
     if (frame.t === 'welcome') {
       if (this.#welcomed) this.#handlers.problem('bad_frame', 'ignored a second welcome on the same socket');
       else this.#welcome(frame);
@@ -198,7 +214,7 @@ export class Connection {
     this.#socket = null;
     if (this.#state === 'closed') return;
     if (FATAL_CLOSE_CODES.has(code)) {
-      this.#handlers.refused(code, reason);
+      this.#handlers.refused(code, reason, this.#refusal);
       this.stop();
       return;
     }
@@ -206,7 +222,7 @@ export class Connection {
   }
 
   /** Gives up on a socket without waiting for its close handshake, which a dead peer never completes. */
-  #abandon(socket: SocketLike, code = CLOSE_UNRESPONSIVE, delayMs = this.#options.backoff.next()): void {
+  #abandon(socket: SocketLike, code = CLOSE_ABANDONED, delayMs = this.#options.backoff.next()): void {
     if (socket !== this.#socket) return;
     this.#socket = null;
     discard(socket, code);
@@ -254,24 +270,48 @@ export class Connection {
   #clearSocketTimers(): void {
     this.#clearTimer('connect');
     this.#clearTimer('liveness');
+    this.#clearTimer('probe');
     if (this.#pingTimer !== null) clearInterval(this.#pingTimer);
     this.#pingTimer = null;
   }
 
-  #clearTimer(which: 'connect' | 'liveness' | 'reconnect'): void {
+  #clearTimer(which: 'connect' | 'liveness' | 'reconnect' | 'probe'): void {
     const timer =
       which === 'connect'
         ? this.#connectTimer
         : which === 'liveness'
           ? this.#livenessTimer
-          : this.#reconnectTimer;
+          : which === 'reconnect'
+            ? this.#reconnectTimer
+            : this.#probeTimer;
     if (timer !== null) clearTimeout(timer);
     if (which === 'connect') this.#connectTimer = null;
     else if (which === 'liveness') this.#livenessTimer = null;
-    else this.#reconnectTimer = null;
+    else if (which === 'reconnect') this.#reconnectTimer = null;
+    else this.#probeTimer = null;
   }
 
-  /** Browsers: when the network comes back, retry now rather than at the end of a long backoff. */
+  /**
+   * The browser says the network is gone, but an open socket notices nothing until a write fails or
+   * the liveness timer runs out (two heartbeats): meanwhile the UI would show "connected". A ping
+   * settles it: any frame within `offlineProbeMs` proves the socket alive (the network may well be
+   * there, `offline` is only a hint); otherwise it is dropped and the connection goes
+   * `reconnecting`, which ends at the `online` event or at the end of the backoff.
+   */
+  #probe(): void {
+    const socket = this.#socket;
+    if (socket === null || !this.isOpen || this.#probeTimer !== null) return;
+    this.#probeTimer = setTimeout(() => {
+      this.#probeTimer = null;
+      this.#abandon(socket);
+    }, this.#options.offlineProbeMs);
+    this.send({ t: 'ping' });
+  }
+
+  /**
+   * Browsers: when the network comes back, retry now rather than at the end of a long backoff; when
+   * it goes, check at once whether the socket survived (`#probe`). Elsewhere (Node), nothing.
+   */
   #watchOnline(): () => void {
     const scope = globalThis as {
       addEventListener?: (type: string, listener: () => void) => void;
@@ -292,8 +332,22 @@ export class Connection {
         this.#attempt('reconnecting');
       }
     };
-    addEventListener.call(globalThis, 'online', online);
-    return () => removeEventListener.call(globalThis, 'online', online);
+    const offline = (): void => this.#probe();
+    try {
+      addEventListener.call(globalThis, 'online', online);
+      addEventListener.call(globalThis, 'offline', offline);
+    } catch {
+      // An environment that only looks like a browser: go without the hints.
+      return noop;
+    }
+    return () => {
+      try {
+        removeEventListener.call(globalThis, 'online', online);
+        removeEventListener.call(globalThis, 'offline', offline);
+      } catch {
+        // Nothing to undo then.
+      }
+    };
   }
 }
 

@@ -8,6 +8,8 @@ export interface PendingMessage {
   readonly conversationId?: string;
   readonly body: string;
   readonly private: boolean;
+  /** Files uploaded beforehand and sent with this message. */
+  readonly attachmentIds?: readonly string[];
   /** ISO timestamp of the `send()` call, for ordering and display. */
   readonly createdAt: string;
 }
@@ -111,6 +113,7 @@ function toPendingMessage(raw: unknown): PendingMessage[] {
     conversationId: r.conversationId ?? undefined,
     body: r.body,
     private: r.private,
+    attachmentIds: r.attachmentIds ?? undefined,
   });
   if (!frame.success || typeof r.createdAt !== 'string') return [];
   const { clientMsgId, conversationId, body } = frame.data;
@@ -120,6 +123,7 @@ function toPendingMessage(raw: unknown): PendingMessage[] {
       ...(conversationId === undefined ? {} : { conversationId }),
       body,
       private: frame.data.private ?? false,
+      ...(frame.data.attachmentIds === undefined ? {} : { attachmentIds: frame.data.attachmentIds }),
       createdAt: r.createdAt,
     },
   ];

@@ -111,6 +111,7 @@ export class ParleyClient {
         random,
         connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
         reconnectSoonMs: options.reconnectSoonMs ?? 3000,
+        offlineProbeMs: options.offlineProbeMs ?? 3000,
       },
       {
         hello: () => this.#hello(options.auth),
@@ -118,7 +119,8 @@ export class ParleyClient {
         problem: (code, message) => this.#problem(code, message),
         state: (state) => this.#stateChanged(state),
         lost: () => this.#disconnected(),
-        refused: (closeCode, reason) => this.#emitter.emit('authFailed', { closeCode, reason }),
+        refused: (closeCode, reason, code) =>
+          this.#emitter.emit('authFailed', { closeCode, reason, ...(code === undefined ? {} : { code }) }),
       },
     );
   }
@@ -169,13 +171,26 @@ export class ParleyClient {
       throw new ParleyError('forbidden', 'private notes are for agents only');
     }
     const clientMsgId = randomUuid();
-    const check = Send.safeParse({ t: 'send', clientMsgId, conversationId, body, private: isPrivate });
+    const attachmentIds = options.attachmentIds ?? [];
+    const check = Send.safeParse({
+      t: 'send',
+      clientMsgId,
+      conversationId,
+      body,
+      private: isPrivate,
+      ...(attachmentIds.length > 0 && { attachmentIds: [...attachmentIds] }),
+    });
     if (!check.success) throw new ParleyError('validation_failed', formatIssues(check.error));
+    // The draft is now a message: a trailing typing frame would announce it once more, after it.
+    // A visitor writes into one conversation at a time, and a send without an id (or into a closed
+    // conversation) lands in one the client may not know yet: all of its typing goes.
+    this.#typing.cancel(this.role === 'visitor' ? undefined : conversationId);
     const pending: PendingMessage = {
       clientMsgId,
       ...(conversationId === undefined ? {} : { conversationId }),
       body,
       private: isPrivate,
+      ...(attachmentIds.length > 0 && { attachmentIds: [...attachmentIds] }),
       createdAt: new Date().toISOString(),
     };
     return { clientMsgId, acked: this.#sendQueue.enqueue(pending) };
@@ -209,14 +224,22 @@ export class ParleyClient {
     this.#sync.unfollow(conversationId);
   }
 
-  /** Ephemeral and throttled; dropped while disconnected. */
+  /**
+   * Ephemeral and throttled; dropped while disconnected. A draft still waiting for the end of its
+   * interval is dropped by `send()`, so the peer never sees typing for a message it already has.
+   */
   typing(conversationId: string, preview?: string): void {
     if (this.#connection.isOpen) this.#typing.push(conversationId, preview);
   }
 
-  /** Our read mark (a high-water mark): coalesced, and kept until it reaches the server. */
+  /**
+   * Our read mark (a high-water mark): coalesced, and kept until the server confirms it. The
+   * conversation's `readSeq` is raised at once (up to its `lastSeq`), with a `conversation` event.
+   */
   markRead(conversationId: string, seq: number): void {
     this.#reads.mark(conversationId, seq);
+    const summary = this.#conversations.get(conversationId);
+    if (summary !== undefined) this.#raiseMark(conversationId, 'readSeq', Math.min(seq, summary.lastSeq));
   }
 
   /**
@@ -254,18 +277,28 @@ export class ParleyClient {
         break;
       case 'conversation': {
         const { conversation } = frame;
-        this.#conversations.set(conversation.id, conversation);
+        const summary = this.#merge(this.#conversations.get(conversation.id), conversation);
+        this.#conversations.set(conversation.id, summary);
         if (this.#followsAll) this.#sync.follow(conversation.id, conversation.lastSeq, true);
-        this.#emitter.emit('conversation', conversation);
+        this.#emitter.emit('conversation', summary);
         break;
       }
       case 'typing':
         this.#emitter.emit('typing', frame);
         break;
-      case 'read':
-        if (this.#isMe(frame.reader)) this.#reads.confirm(frame.conversationId, frame.seq);
+      case 'read': {
+        const { conversationId, reader, seq } = frame;
+        let changed: Conversation | undefined;
+        if (this.#isMe(reader)) {
+          this.#reads.confirm(conversationId, seq);
+          changed = this.#raiseMark(conversationId, 'readSeq', seq, false);
+        } else if (this.#isPeer(reader)) {
+          changed = this.#raiseMark(conversationId, 'peerReadSeq', seq, false);
+        }
         this.#emitter.emit('read', frame);
+        if (changed !== undefined) this.#emitter.emit('conversation', changed);
         break;
+      }
       case 'error': {
         const { ref, code, message } = frame;
         if (ref !== undefined && this.#settleRequest(ref, code, message)) break;
@@ -295,13 +328,23 @@ export class ParleyClient {
 
   #welcome(frame: Welcome): void {
     this.#session = frame;
-    this.#conversations = new Map(frame.conversations.map((c) => [c.id, c]));
     for (const c of frame.conversations) this.#reads.confirm(c.id, c.readSeq);
+    // Marks made offline (or lost with the last socket) are flushed below; until the server echoes
+    // them, the summaries keep showing them, as `markRead` did.
+    const amended: Conversation[] = [];
+    this.#conversations = new Map(
+      frame.conversations.map((c) => {
+        const summary = this.#withOwnMark(c);
+        if (summary !== c) amended.push(summary);
+        return [c.id, summary];
+      }),
+    );
     // The user's own words first: they are what the reliability contract is about.
     this.#sendQueue.resendAll();
     this.#sync.connected(frame.conversations, this.#sentResume, this.#followsAll);
     this.#reads.flush();
     this.#emitter.emit('welcome', frame);
+    for (const summary of amended) this.#emitter.emit('conversation', summary);
   }
 
   #onMessage(message: Message): void {
@@ -357,6 +400,58 @@ export class ParleyClient {
     return reader.kind === me.kind && reader.id === me.id;
   }
 
+  /**
+   * Whose mark is a summary's `peerReadSeq`: for a visitor, any agent's (the highest); for an agent,
+   * the visitor's. A colleague's mark is neither ours nor the peer's.
+   */
+  #isPeer(reader: { kind: string }): boolean {
+    return this.role === 'visitor' ? reader.kind !== 'visitor' : reader.kind === 'visitor';
+  }
+
+  /**
+   * Raises a read mark of a known summary, and returns the new summary (already emitted as a
+   * `conversation` event when `announce`) if it changed. Marks never move back.
+   */
+  #raiseMark(
+    conversationId: string,
+    field: 'readSeq' | 'peerReadSeq',
+    seq: number,
+    announce = true,
+  ): Conversation | undefined {
+    const summary = this.#conversations.get(conversationId);
+    if (summary === undefined || seq <= summary[field]) return undefined;
+    const raised: Conversation =
+      field === 'readSeq' ? { ...summary, readSeq: seq } : { ...summary, peerReadSeq: seq };
+    this.#conversations.set(conversationId, raised);
+    if (announce) this.#emitter.emit('conversation', raised);
+    return raised;
+  }
+
+  /**
+   * A `conversation` frame replaces our copy, except that seqs and marks never move back: the frame
+   * may have been built just before a message or a read mark we already applied.
+   */
+  #merge(previous: Conversation | undefined, next: Conversation): Conversation {
+    const merged =
+      previous === undefined
+        ? next
+        : {
+            ...next,
+            lastSeq: Math.max(next.lastSeq, previous.lastSeq),
+            readSeq: Math.max(next.readSeq, previous.readSeq),
+            peerReadSeq: Math.max(next.peerReadSeq, previous.peerReadSeq),
+          };
+    return this.#withOwnMark(merged);
+  }
+
+  /** The summary with our own read mark the server has not confirmed yet, if that is higher. */
+  #withOwnMark(summary: Conversation): Conversation {
+    const pending = this.#reads.pending(summary.id);
+    if (pending === undefined) return summary;
+    const readSeq = Math.min(pending, summary.lastSeq);
+    return readSeq > summary.readSeq ? { ...summary, readSeq } : summary;
+  }
+
   /** Keeps summaries' `lastSeq` current between `conversation` frames (unread counts use it). */
   #noteSeq(conversationId: string, seq: number): void {
     const summary = this.#conversations.get(conversationId);
@@ -377,6 +472,7 @@ export class ParleyClient {
     this.#sendQueue.disconnected();
     this.#sync.disconnected();
     this.#typing.clear();
+    this.#reads.disconnected();
   }
 
   #problem(code: ParleyErrorCode, message: string): void {

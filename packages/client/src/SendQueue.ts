@@ -114,6 +114,7 @@ export class SendQueue {
       clientMsgId: pending.clientMsgId,
       ...(pending.conversationId === undefined ? {} : { conversationId: pending.conversationId }),
       body: pending.body,
+      ...(pending.attachmentIds === undefined ? {} : { attachmentIds: [...pending.attachmentIds] }),
       ...(pending.private ? { private: true } : {}),
     });
   }

@@ -47,6 +47,22 @@ export class TypingThrottle {
     );
   }
 
+  /**
+   * Drops the trailing frame still due for one conversation (or for all of them): the draft it
+   * carries has just been sent as a message, and announcing it after the message would show the
+   * peer "typing: <the text it just received>". The interval itself keeps running, so a new draft
+   * typed right after the send is still throttled (and then sent at the interval's end).
+   */
+  cancel(conversationId?: string): void {
+    const slots = conversationId === undefined ? this.#slots.values() : [this.#slots.get(conversationId)];
+    for (const slot of slots) {
+      if (slot === undefined) continue;
+      if (slot.timer !== null) clearTimeout(slot.timer);
+      slot.timer = null;
+      slot.trailing = null;
+    }
+  }
+
   /** Typing is ephemeral: what was not sent before a disconnect is simply dropped. */
   clear(): void {
     for (const slot of this.#slots.values()) if (slot.timer !== null) clearTimeout(slot.timer);

@@ -25,6 +25,11 @@ export interface ParleyClientOptions {
   connectTimeoutMs?: number;
   /** After `bye {reconnect: true}`, reconnect within a random delay up to this; default 3 s. */
   reconnectSoonMs?: number;
+  /**
+   * Browsers: after the window's `offline` event the client pings, and drops the socket (going
+   * `reconnecting`) if no frame arrives within this delay; default 3 s.
+   */
+  offlineProbeMs?: number;
   /** How long a resume push may pause before the rest is fetched instead; default 1 s. */
   resumeGraceMs?: number;
   /** Page size of gap fetches; default and maximum `MAX_PAGE`. */

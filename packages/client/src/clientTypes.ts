@@ -2,6 +2,7 @@ import type {
   Ack,
   ConversationForAgent,
   ConversationForVisitor,
+  ErrorCode,
   Message,
   ServerFrameOf,
   Welcome,
@@ -14,6 +15,18 @@ export type Conversation = ConversationForAgent | ConversationForVisitor;
 export type TypingEvent = ServerFrameOf<'typing'>;
 export type ReadEvent = ServerFrameOf<'read'>;
 export type ByeEvent = ServerFrameOf<'bye'>;
+
+export interface AuthFailedEvent {
+  /** 4401 (credentials) or 4403 (origin, protocol version, one-time password). */
+  closeCode: number;
+  reason: string;
+  /**
+   * The code of the `error` frame the server sent right before closing, when it sent one:
+   * `unauthorized` (sign in again, or start a new visitor session), `password_change_required`
+   * (change the password, then connect again), `origin_not_allowed`, `unsupported_version`, ...
+   */
+  code?: ErrorCode;
+}
 
 export interface ClientErrorEvent {
   code: ParleyErrorCode;
@@ -35,13 +48,19 @@ export interface ClientEvents {
   ack: { ack: Ack; pending: PendingMessage };
   /** The server refused one of our messages for good; it has left the outbox. */
   sendFailed: { pending: PendingMessage; error: ParleyError };
+  /**
+   * A conversation summary changed: a `conversation` frame, a read mark (a `read` frame, or our own
+   * `markRead`, applied at once), or a welcome whose summary the client amended with a read mark of
+   * ours that the server has not stored yet. The payload is what `conversation(id)` now returns.
+   */
   conversation: Conversation;
   typing: TypingEvent;
+  /** Emitted after the client applied it to the summary (see `conversation`). */
   read: ReadEvent;
   error: ClientErrorEvent;
   bye: ByeEvent;
   /** The server refused the credentials or the origin (close 4401/4403); the client is closed. */
-  authFailed: { closeCode: number; reason: string };
+  authFailed: AuthFailedEvent;
 }
 
 export interface SendOptions {
@@ -49,6 +68,8 @@ export interface SendOptions {
   conversationId?: string;
   /** Agents only: a note for colleagues. */
   private?: boolean;
+  /** Ids of files uploaded beforehand (`uploadFile`); the body may then be empty. */
+  attachmentIds?: readonly string[];
 }
 
 export interface SendHandle {

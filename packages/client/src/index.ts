@@ -1,6 +1,7 @@
 export { ParleyClient } from './ParleyClient';
 export type { ClientAuth, ParleyClientOptions } from './clientOptions';
 export type {
+  AuthFailedEvent,
   ByeEvent,
   ClientErrorEvent,
   ClientEvents,
@@ -11,7 +12,7 @@ export type {
   TypingEvent,
 } from './clientTypes';
 export type { ConnectionState } from './Connection';
-export { FATAL_CLOSE_CODES } from './Connection';
+export { CLOSE_ABANDONED, FATAL_CLOSE_CODES } from './Connection';
 export { ConversationLog } from './ConversationLog';
 export type { HistoryFrame } from './ConversationSync';
 export { Outbox } from './Outbox';
@@ -24,8 +25,15 @@ export { createEmitter } from './emitter';
 export type { Emitter, Listener } from './emitter';
 export { ParleyError, ParleyHttpError, TRANSIENT_SEND_ERRORS } from './errors';
 export type { LocalErrorCode, ParleyErrorCode } from './errors';
-export { createVisitorSession, login, websocketUrl } from './rest';
-export type { AgentLogin, FetchLike, RestOptions, VisitorSession, VisitorSessionInput } from './rest';
+export { createVisitorSession, login, uploadFile, websocketUrl } from './rest';
+export type {
+  AgentLogin,
+  FetchLike,
+  RestOptions,
+  UploadCredentials,
+  VisitorSession,
+  VisitorSessionInput,
+} from './rest';
 export type { SocketLike, WebSocketConstructor } from './socket';
 export { randomUuid } from './uuid';
 export type { CryptoLike } from './uuid';

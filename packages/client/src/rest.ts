@@ -1,4 +1,11 @@
-import { ErrorResponse, SessionResponse, VisitorSessionResponse, type Agent } from '@parley/protocol';
+import {
+  ErrorResponse,
+  FileUploadResponse,
+  SessionResponse,
+  VisitorSessionResponse,
+  type Agent,
+  type Attachment,
+} from '@parley/protocol';
 import { ParleyHttpError } from './errors';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -65,6 +72,48 @@ export async function login(
   if (cookie === undefined)
     throw new Error(`login succeeded but the response set no ${SESSION_COOKIE} cookie`);
   return { cookie, csrfToken, agent };
+}
+
+export type UploadCredentials =
+  | { role: 'visitor'; token: string }
+  /** Agents: in Node pass the `cookie` from `login`; browsers send it by themselves. */
+  | { role: 'agent'; siteId: string; csrfToken: string; cookie?: string };
+
+/**
+ * Uploads a file (the raw bytes; the server decides its type from them) and returns the attachment
+ * to pass as `attachmentIds: [file.id]` to `send`. Progress events need XMLHttpRequest, which a
+ * browser UI can use against the same endpoint.
+ */
+export async function uploadFile(
+  baseUrl: string,
+  credentials: UploadCredentials,
+  data: Blob | Uint8Array<ArrayBuffer>,
+  name: string,
+  options: RestOptions = {},
+): Promise<Attachment> {
+  const fetchImpl: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+  const query = new URLSearchParams({ name });
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    accept: 'application/json',
+  };
+  let path = '/api/v1/visitor/files';
+  if (credentials.role === 'visitor') {
+    headers.authorization = `Bearer ${credentials.token}`;
+  } else {
+    path = '/api/v1/files';
+    query.set('siteId', credentials.siteId);
+    headers['x-csrf-token'] = credentials.csrfToken;
+    if (credentials.cookie !== undefined) headers.cookie = credentials.cookie;
+  }
+  const response = await fetchImpl(new URL(`${path}?${query.toString()}`, baseUrl).toString(), {
+    method: 'POST',
+    headers,
+    body: data,
+    credentials: 'same-origin',
+  });
+  if (!response.ok) throw await httpError(response);
+  return FileUploadResponse.parse(await response.json()).file;
 }
 
 async function post(baseUrl: string, path: string, body: unknown, options: RestOptions): Promise<Response> {

@@ -1,5 +1,7 @@
+import type { ErrorCode } from '@parley/protocol';
+import { WebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ParleyClient, ParleyClientOptions } from '../src/index';
+import { CLOSE_ABANDONED, type ParleyClient, type ParleyClientOptions } from '../src/index';
 import { FakeServer } from './fakeServer';
 import { record, sleep, visitorClient } from './helpers';
 
@@ -75,6 +77,35 @@ describe('connection lifecycle', () => {
     expect(server.framesOf('hello')).toHaveLength(1);
   });
 
+  it.each<[ErrorCode, number]>([
+    ['unauthorized', 4401],
+    ['password_change_required', 4403],
+    ['origin_not_allowed', 4403],
+  ])('tells why the hello was refused: %s, close %i', async (code, closeCode) => {
+    server.refuseHello = { code, closeCode };
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('closed'));
+    expect(events.authFailed).toEqual([{ closeCode, reason: code, code }]);
+    await sleep(50);
+    expect(server.framesOf('hello')).toHaveLength(1);
+  });
+
+  it('does not blame a fatal close on an earlier, unrelated error', async () => {
+    const client = visitor();
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    server.broadcast({ t: 'error', code: 'rate_limited', message: 'typing too fast' });
+    server.broadcast({ t: 'pong', serverTime: new Date().toISOString() });
+    await vi.waitFor(() => expect(events.error).toHaveLength(1));
+    server.closeAll(4401, 'session ended');
+    await vi.waitFor(() => expect(client.state).toBe('closed'));
+    expect(events.authFailed).toEqual([{ closeCode: 4401, reason: 'session ended' }]);
+    expect(events.authFailed[0]).not.toHaveProperty('code');
+  });
+
   it('does not retry refused credentials', async () => {
     const client = visitor({ auth: { role: 'visitor', siteKey: 'site', token: 'stolen' } });
     const events = record(client);
@@ -145,6 +176,25 @@ describe('connection lifecycle', () => {
     await vi.waitFor(() => expect(client.state).toBe('open'));
     expect(server.framesOf('hello')).toHaveLength(2);
     expect(events.error.map((e) => [e.code, e.source])).toEqual([['internal', 'server']]);
+  });
+
+  it(`closes a socket it gives up on with ${CLOSE_ABANDONED}, never with the server's 4000`, async () => {
+    /** Without `terminate`, the client closes with a code, as in browsers. */
+    class BrowserLikeWebSocket extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        Object.defineProperty(this, 'terminate', { value: undefined });
+      }
+    }
+    const client = visitor({ connectTimeoutMs: 50, WebSocketImpl: BrowserLikeWebSocket });
+    server.answerHello = false;
+    client.connect();
+    await vi.waitFor(() => expect(server.closeCodes).toContain(CLOSE_ABANDONED));
+    server.answerHello = true;
+    await vi.waitFor(() => expect(client.state).toBe('open'));
+    client.close();
+    await vi.waitFor(() => expect(server.closeCodes.at(-1)).toBe(1000));
+    expect(server.closeCodes).not.toContain(4000);
   });
 
   it('abandons an attempt that gets no welcome in time', async () => {
@@ -233,6 +283,88 @@ describe('browser niceties', () => {
       window.dispatchEvent(new Event('online'));
       await sleep(30);
       expect(server.framesOf('hello')).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  function stubWindow(): EventTarget {
+    const window = new EventTarget();
+    vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
+    vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
+    vi.stubGlobal('navigator', { onLine: true });
+    return window;
+  }
+
+  it('when the browser goes offline, drops a socket that does not answer a ping, and waits for online', async () => {
+    const window = stubWindow();
+    try {
+      const client = visitor({
+        offlineProbeMs: 50,
+        backoff: { baseMs: 60_000, capMs: 60_000 },
+        random: () => 0.999,
+      });
+      const events = record(client);
+      client.connect();
+      await vi.waitFor(() => expect(client.state).toBe('open'));
+      // The socket is dead but does not know it: the heartbeat (60 s) would take two minutes.
+      server.answerPings = false;
+      window.dispatchEvent(new Event('offline'));
+      expect(server.framesOf('ping')).toHaveLength(0);
+      await vi.waitFor(() => expect(server.framesOf('ping')).toHaveLength(1));
+      await vi.waitFor(() => expect(client.state).toBe('reconnecting'));
+      expect(events.state).toEqual(['connecting', 'open', 'reconnecting']);
+      await sleep(50);
+      expect(server.framesOf('hello')).toHaveLength(1);
+      server.answerPings = true;
+      window.dispatchEvent(new Event('online'));
+      await vi.waitFor(() => expect(events.welcome).toHaveLength(2));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('keeps the socket when it answers the ping sent on offline', async () => {
+    const window = stubWindow();
+    try {
+      const client = visitor({ offlineProbeMs: 50 });
+      const events = record(client);
+      client.connect();
+      await vi.waitFor(() => expect(client.state).toBe('open'));
+      window.dispatchEvent(new Event('offline'));
+      window.dispatchEvent(new Event('offline'));
+      await sleep(150);
+      expect(server.framesOf('ping')).toHaveLength(1);
+      expect(client.state).toBe('open');
+      expect(events.state).toEqual(['connecting', 'open']);
+      // Once closed, the client no longer listens.
+      client.close();
+      window.dispatchEvent(new Event('offline'));
+      await sleep(20);
+      expect(server.framesOf('ping')).toHaveLength(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('ignores offline while not connected, and never throws where the window events misbehave', async () => {
+    const window = stubWindow();
+    try {
+      const quiet = visitor({ offlineProbeMs: 20 });
+      quiet.connect();
+      window.dispatchEvent(new Event('offline'));
+      await vi.waitFor(() => expect(quiet.state).toBe('open'));
+      await sleep(60);
+      expect(quiet.state).toBe('open');
+      expect(server.framesOf('ping')).toHaveLength(0);
+
+      vi.stubGlobal('addEventListener', () => {
+        throw new Error('not here');
+      });
+      const client = visitor();
+      expect(() => client.connect()).not.toThrow();
+      await vi.waitFor(() => expect(client.state).toBe('open'));
+      expect(() => client.close()).not.toThrow();
     } finally {
       vi.unstubAllGlobals();
     }

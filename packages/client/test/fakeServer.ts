@@ -53,6 +53,12 @@ export class FakeServer {
   answerHello = true;
   /** Answer the next hello with this error frame, leaving the socket open (a failed welcome). */
   helloError: ErrorCode | null = null;
+  /** Refuse every hello like the real server: this error frame, then this close code. */
+  refuseHello: { code: ErrorCode; closeCode: number } | null = null;
+  /** False: read frames are received but neither stored nor answered (lost on the way). */
+  storeReads = true;
+  /** The close code of every socket that ended, as the server saw it. */
+  readonly closeCodes: number[] = [];
   /** Where a send is stored; the real server may redirect a visitor's send (closed conversation). */
   routeSend: (frame: FrameOf<'send'>) => string = (frame) => frame.conversationId ?? this.visitorConversation;
   /** Ack a send before delivering the sender its own `msg` (by default the msg comes first). */
@@ -60,6 +66,8 @@ export class FakeServer {
   onSend: (frame: FrameOf<'send'>, conn: FakeConn) => SendAction = () => 'ack';
   /** Returning false withholds a live `msg` from that connection, as if the frame were lost. */
   deliver: (message: Message, conn: FakeConn) => boolean = () => true;
+  /** Stored read marks: `conversationId reader-kind:reader-id` → seq. */
+  readonly marks = new Map<string, number>();
   readonly #wss: WebSocketServer;
   readonly #byClientMsgId = new Map<string, Message>();
   #ids = 0;
@@ -148,7 +156,10 @@ export class FakeServer {
   #accept(socket: WebSocket, cookie: string | undefined): void {
     let conn: FakeConn = { socket, role: null };
     this.conns.add(conn);
-    socket.on('close', () => this.conns.delete(conn));
+    socket.on('close', (code: number) => {
+      this.closeCodes.push(code);
+      this.conns.delete(conn);
+    });
     socket.on('message', (data: Buffer) => {
       const decoded = decodeClientFrame(data.toString('utf8'));
       if (!decoded.ok) {
@@ -163,6 +174,12 @@ export class FakeServer {
           return;
         }
         if (!this.answerHello) return;
+        if (this.refuseHello !== null) {
+          const { code, closeCode } = this.refuseHello;
+          this.#send(conn, { t: 'error', code, message: 'refused' });
+          socket.close(closeCode, code);
+          return;
+        }
         if (this.helloError !== null) {
           this.#send(conn, { t: 'error', code: this.helloError, message: 'hello failed' });
           this.helloError = null;
@@ -206,7 +223,21 @@ export class FakeServer {
               userAgent: null,
             },
           }
-        : {}),
+        : {
+            agent: {
+              id: 'a1',
+              email: 'ann@example.com',
+              name: 'Ann',
+              role: 'agent' as const,
+              status: 'online' as const,
+              maxChats: 5,
+              avatarUrl: null,
+              active: true,
+              mustChangePassword: false,
+              siteIds: ['s1'],
+              createdAt: EPOCH,
+            },
+          }),
       conversations: [...this.logs.keys()].map((id) => this.summary(conn, id)),
       conversationsTruncated: false,
     });
@@ -267,10 +298,34 @@ export class FakeServer {
       case 'hello':
         this.#send(conn, { t: 'error', code: 'already_authenticated', message: 'hello twice' });
         break;
-      case 'typing':
       case 'read':
+        if (this.storeReads)
+          this.storeMark(frame.conversationId, conn.role === 'agent' ? AGENT : VISITOR, frame.seq, conn);
+        break;
+      case 'typing':
         break;
     }
+  }
+
+  /**
+   * Like the real server: the mark is capped at the reader's view of the log, never lowered, and
+   * the stored mark is broadcast to everyone, the reader's own sockets included.
+   */
+  storeMark(conversationId: string, reader: Author, seq: number, conn?: FakeConn): void {
+    const key = `${conversationId} ${reader.kind}:${reader.id ?? ''}`;
+    const cap = conn === undefined ? Number.POSITIVE_INFINITY : this.#lastSeq(conn, conversationId);
+    const stored = Math.max(this.marks.get(key) ?? 0, Math.min(seq, cap));
+    this.marks.set(key, stored);
+    this.broadcast({
+      t: 'read',
+      conversationId,
+      reader: { kind: reader.kind, id: reader.id ?? '' },
+      seq: stored,
+    });
+  }
+
+  #mark(conversationId: string, reader: Author): number {
+    return this.marks.get(`${conversationId} ${reader.kind}:${reader.id ?? ''}`) ?? 0;
   }
 
   #onSend(conn: FakeConn, frame: FrameOf<'send'>): void {
@@ -393,8 +448,8 @@ export class FakeServer {
       id,
       status: 'open' as const,
       lastSeq: this.#lastSeq(conn, id),
-      readSeq: 0,
-      peerReadSeq: 0,
+      readSeq: this.#mark(id, conn.role === 'agent' ? AGENT : VISITOR),
+      peerReadSeq: conn.role === 'agent' ? this.#mark(id, VISITOR) : this.#mark(id, AGENT),
       rating: null,
       createdAt: EPOCH,
       closedAt: null,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { MemoryStorage, ParleyClient, uploadFile, type WebSocketConstructor } from '@parley/client';
 import type { Attachment, Message } from '@parley/protocol';
 import {
   agentSocket,
@@ -39,7 +41,7 @@ async function upload(
 ) {
   return http<{ file: Attachment }>(server, 'POST', path, {
     ...auth,
-    rawBody: bytes,
+    rawBody: new Uint8Array(bytes),
     headers: { 'content-type': contentType },
   });
 }
@@ -187,5 +189,43 @@ describe('files', () => {
       { visitorToken: v.token },
     );
     expect(JSON.stringify(seen.body)).not.toContain('internal.pdf');
+  });
+
+  it('the client library uploads and sends attachments, and keeps them in its outbox', async () => {
+    const v = await createVisitor(server, server.siteKey);
+    const file = await uploadFile(
+      server.url,
+      { role: 'visitor', token: v.token },
+      new Uint8Array(PNG),
+      'photo.png',
+    );
+    expect(file).toMatchObject({ name: 'photo.png', contentType: 'image/png' });
+    const storage = new MemoryStorage();
+    const client = new ParleyClient({
+      url: server.wsUrl,
+      WebSocketImpl: WebSocket,
+      auth: { role: 'visitor', siteKey: server.siteKey, token: v.token },
+      persist: { storage, key: 'outbox' },
+    });
+    // Written before connecting: it waits in the outbox with its attachment, then goes out.
+    const handle = client.send('', { attachmentIds: [file.id] });
+    expect(client.pending()[0]?.attachmentIds).toEqual([file.id]);
+    client.connect();
+    const ack = await handle.acked;
+    const stored = await server.ctx.db
+      .selectFrom('messages')
+      .select('attachments')
+      .where('id', '=', ack.messageId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.attachments)).toEqual([file]);
+    client.close();
+
+    const agentFile = await uploadFile(
+      server.url,
+      { role: 'agent', siteId: server.siteId, csrfToken: owner.csrfToken, cookie: owner.cookie },
+      new Uint8Array(PDF),
+      'terms.pdf',
+    );
+    expect(agentFile.contentType).toBe('application/pdf');
   });
 });
