@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MemoryStorage, ParleyClient, uploadFile, type WebSocketConstructor } from '@parley/client';
+import { MemoryStorage, ParleyClient, uploadFile } from '@parley/client';
 import type { Attachment, Message } from '@parley/protocol';
 import {
   agentSocket,
