@@ -102,6 +102,18 @@ describe('WebSocket frames that are not right get an error frame and change noth
     ws.close();
   });
 
+  it('refuses frames beyond the per-socket backlog instead of queueing without bound', async () => {
+    const { ws } = await readyVisitor();
+    // Pings are answered in order; 400 at once exceed the backlog of 256.
+    for (let i = 0; i < 400; i++) ws.send({ t: 'ping', ref: `p${i}` });
+    await ws.next('pong', (p) => p.ref === 'p255');
+    await new Promise((r) => setTimeout(r, 200));
+    const refused = ws.all('error').filter((e) => e.code === 'rate_limited');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(ws.all('pong').length + refused.length).toBe(400);
+    ws.close();
+  });
+
   it('refuses a resume map naming too many conversations', async () => {
     const v = await createVisitor(server, server.siteKey);
     const resume = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`c${i}`, 0]));

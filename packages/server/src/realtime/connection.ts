@@ -35,6 +35,7 @@ export class Connection {
   closed = false;
   /** Frames are handled one after another, so a client's sends are acked in the order it sent them. */
   queue: Promise<void> = Promise.resolve();
+  queued = 0;
   /** Conversations this socket has been allowed to touch: site and visitor ids never change, so the answer can be kept. */
   readonly allowed = new Map<string, { siteId: string; visitorId: string }>();
   bucket: TokenBucket | null = null;

@@ -19,6 +19,9 @@ import { handleFrame, type HandlerEnv } from './handlers';
 import { sessionStore } from '../auth/store';
 import { SESSION_TTL_MS } from '../auth/actions';
 
+/** Frames a socket may have waiting for their turn. */
+const MAX_QUEUED_FRAMES = 256;
+
 export interface RateLimit {
   perSecond: number;
   burst: number;
@@ -95,7 +98,14 @@ export class Gateway {
     }
     const frame: ClientFrame = decoded.value;
     this.ctx.metrics.frames.inc({ type: frame.t });
-    conn.queue = conn.queue.then(() => this.run(conn, frame));
+    if (conn.queued >= MAX_QUEUED_FRAMES) {
+      // A client racing ahead of its acks gets refusals it can retry on, not unbounded memory here.
+      const ref = frame.t === 'send' ? frame.clientMsgId : 'ref' in frame ? frame.ref : undefined;
+      this.fail(conn, 'rate_limited', 'too many frames in flight; wait for answers', ref);
+      return;
+    }
+    conn.queued++;
+    conn.queue = conn.queue.then(() => this.run(conn, frame)).finally(() => conn.queued--);
   }
 
   private async run(conn: Connection, frame: ClientFrame): Promise<void> {
