@@ -57,7 +57,15 @@ export const VisitorSessionResponse = z.object({
   site: z.object({ id: Id, name: z.string(), settings: z.record(z.string(), z.unknown()) }),
 });
 
-export const VisitorConversationList = z.object({ conversations: z.array(ConversationForVisitor) });
+export const VisitorConversationList = z.object({
+  conversations: z.array(ConversationForVisitor),
+  /** Pass as `before` to get older conversations. */
+  nextCursor: z.string().nullable(),
+});
+export const VisitorConversationListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  before: z.string().max(200).optional(),
+});
 export const AgentConversationList = z.object({
   conversations: z.array(ConversationForAgent),
   /** Pass as `before` to get the next page. */

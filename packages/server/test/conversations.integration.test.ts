@@ -392,6 +392,45 @@ describe('isolation between visitors, sites and agents', () => {
   });
 });
 
+describe('visitor history', () => {
+  it('pages a returning visitor’s conversations newest first', async () => {
+    const visitor = await createVisitor(server, server.siteKey);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await http<{ conversation: { id: string } }>(
+        server,
+        'POST',
+        '/api/v1/visitor/conversations',
+        { visitorToken: visitor.token },
+      );
+      ids.push(r.body.conversation.id);
+      await http(server, 'POST', `/api/v1/visitor/conversations/${r.body.conversation.id}/close`, {
+        visitorToken: visitor.token,
+      });
+    }
+    type Page = { conversations: { id: string; status: string }[]; nextCursor: string | null };
+    const first = await http<Page>(server, 'GET', '/api/v1/visitor/conversations?limit=2', {
+      visitorToken: visitor.token,
+    });
+    expect(first.body.conversations.map((c) => c.id)).toEqual([ids[2], ids[1]]);
+    expect(first.body.nextCursor).not.toBeNull();
+    const second = await http<Page>(
+      server,
+      'GET',
+      `/api/v1/visitor/conversations?limit=2&before=${encodeURIComponent(first.body.nextCursor ?? '')}`,
+      { visitorToken: visitor.token },
+    );
+    expect(second.body).toEqual({
+      conversations: [expect.objectContaining({ id: ids[0], status: 'closed' })],
+      nextCursor: null,
+    });
+    const bad = await http(server, 'GET', '/api/v1/visitor/conversations?before=garbage', {
+      visitorToken: visitor.token,
+    });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+  });
+});
+
 describe('sneak peek', () => {
   it('follows the site switch, also for sockets already open', async () => {
     const visitor = await createVisitor(server, server.siteKey);

@@ -2,7 +2,7 @@ import type { ConversationForAgent, ConversationForVisitor } from '@parley/proto
 import type { AgentActor, AppContext, VisitorActor } from '../shared/context';
 import { checkConversation } from './policies';
 import { presentConversationForAgent, presentConversationForVisitor } from './presenters';
-import { conversationStore, type AgentListFilter } from './store';
+import { conversationStore, type AgentListFilter, type Cursor } from './store';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 
@@ -59,9 +59,9 @@ export const VISITOR_CONVERSATION_LIMIT = 100;
 export async function listConversationsForVisitor(
   ctx: AppContext,
   actor: VisitorActor,
-  limit = VISITOR_CONVERSATION_LIMIT,
+  page: { limit: number; before?: Cursor | undefined } = { limit: VISITOR_CONVERSATION_LIMIT },
 ): Promise<ConversationForVisitor[]> {
-  const rows = await conversationStore.listForVisitor(ctx.db, actor.id, undefined, limit);
+  const rows = await conversationStore.listForVisitor(ctx.db, actor.id, page);
   return rows.map(presentConversationForVisitor);
 }
 
@@ -80,7 +80,9 @@ export async function loadConversationViews(
   const row = await conversationStore.forAgent(ctx.db, id);
   if (!row) return null;
   const marks = await conversationStore.agentReadMarks(ctx.db, id);
-  const vrow = (await conversationStore.listForVisitor(ctx.db, visitorId, id))[0];
+  const vrow = (
+    await conversationStore.listForVisitor(ctx.db, visitorId, { conversationId: id, limit: 1 })
+  )[0];
   return {
     forAgent: (agentId) => presentConversationForAgent(row, marks.get(agentId) ?? 0),
     forVisitor: vrow ? presentConversationForVisitor(vrow) : null,

@@ -12,6 +12,7 @@ import {
   SendResponse,
   StartConversationResponse,
   VisitorConversationList,
+  VisitorConversationListQuery,
   ConversationForVisitor,
 } from '@parley/protocol';
 import type { AppContext } from '../shared/context';
@@ -31,6 +32,12 @@ import { presentMessageForVisitor } from './presenters';
 import { getConversationForAgent, listConversationsForAgent, listConversationsForVisitor } from './queries';
 
 const ReadResponse = z.object({ readSeq: z.number().int() });
+
+/** The cursor after the last item of a full page (lists are newest first by (createdAt, id)). */
+function nextCursorOf(items: readonly { createdAt: string; id: string }[], limit: number): string | null {
+  const last = items.at(-1);
+  return items.length === limit && last ? `${Date.parse(last.createdAt)}~${last.id}` : null;
+}
 
 function parseCursor(c: string | undefined): { createdAt: number; id: string } | undefined {
   if (c === undefined) return undefined;
@@ -66,9 +73,7 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
         limit: q.limit,
         before: parseCursor(q.before),
       });
-      const last = conversations.at(-1);
-      const nextCursor =
-        conversations.length === q.limit && last ? `${Date.parse(last.createdAt)}~${last.id}` : null;
+      const nextCursor = nextCursorOf(conversations, q.limit);
       return { conversations, nextCursor };
     },
   );
@@ -182,13 +187,20 @@ export function visitorConversationRoutes(app: FastifyInstance, ctx: AppContext)
       schema: {
         tags,
         security: bearer,
-        summary: 'The visitor’s conversations (history)',
-        response: { 200: VisitorConversationList, ...errors(401, 403) },
+        summary: 'The visitor’s conversations (history), newest first, paged with `before`',
+        querystring: VisitorConversationListQuery,
+        response: { 200: VisitorConversationList, ...errors(400, 401, 403) },
       },
     },
-    async (req) => ({
-      conversations: await listConversationsForVisitor(ctx, await requireVisitor(ctx, req)),
-    }),
+    async (req) => {
+      const actor = await requireVisitor(ctx, req);
+      const { limit, before } = req.query;
+      const conversations = await listConversationsForVisitor(ctx, actor, {
+        limit,
+        before: parseCursor(before),
+      });
+      return { conversations, nextCursor: nextCursorOf(conversations, limit) };
+    },
   );
 
   api.post(

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { ConversationsTable, DB, MessagesTable } from '../db/schema';
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -16,12 +16,25 @@ export type VisitorConversationRow = ConversationRow & {
   peer_read_seq: number | null;
 };
 
+/** Position in a newest-first list: (created_at, id) of the last row of the previous page. */
+export interface Cursor {
+  createdAt: number;
+  id: string;
+}
+
+function olderThan(eb: ExpressionBuilder<DB & { c: DB['conversations'] }, 'c'>, before: Cursor) {
+  return eb.or([
+    eb('c.created_at', '<', before.createdAt),
+    eb.and([eb('c.created_at', '=', before.createdAt), eb('c.id', '<', before.id)]),
+  ]);
+}
+
 export interface AgentListFilter {
   siteIds: readonly string[] | 'all';
   status: 'open' | 'pending' | 'closed' | 'active' | 'all';
   assigneeId?: string | null;
   limit: number;
-  before?: { createdAt: number; id: string };
+  before?: Cursor | undefined;
 }
 
 function agentConversationQuery(db: Kysely<DB>) {
@@ -146,18 +159,15 @@ export const conversationStore = {
     if (f.assigneeId === null) q = q.where('c.assignee_id', 'is', null);
     else if (f.assigneeId !== undefined) q = q.where('c.assignee_id', '=', f.assigneeId);
     const before = f.before;
-    if (before) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('c.created_at', '<', before.createdAt),
-          eb.and([eb('c.created_at', '=', before.createdAt), eb('c.id', '<', before.id)]),
-        ]),
-      );
-    }
+    if (before) q = q.where((eb) => olderThan(eb, before));
     return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).execute();
   },
 
-  listForVisitor: (db: Kysely<DB>, visitorId: string, conversationId?: string, limit = 100) => {
+  listForVisitor: (
+    db: Kysely<DB>,
+    visitorId: string,
+    opts: { conversationId?: string; limit: number; before?: Cursor | undefined },
+  ) => {
     let q = db
       .selectFrom('conversations as c')
       .leftJoin('agents as a', 'a.id', 'c.assignee_id')
@@ -178,8 +188,12 @@ export const conversationStore = {
           .as('peer_read_seq'),
       )
       .where('c.visitor_id', '=', visitorId);
-    if (conversationId !== undefined) q = q.where('c.id', '=', conversationId);
-    return q.orderBy('c.created_at', 'desc').limit(limit).execute() as Promise<VisitorConversationRow[]>;
+    if (opts.conversationId !== undefined) q = q.where('c.id', '=', opts.conversationId);
+    const before = opts.before;
+    if (before) q = q.where((eb) => olderThan(eb, before));
+    return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(opts.limit).execute() as Promise<
+      VisitorConversationRow[]
+    >;
   },
 
   /** Every agent's read mark of one conversation: one query for a whole fan-out. */

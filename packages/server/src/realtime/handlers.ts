@@ -224,7 +224,9 @@ async function welcomeFor(
     const visitor = await visitorStore.byId(ctx.db, auth.actor.id);
     if (!visitor) throw new AppError('unauthorized', 'visitor no longer exists', 401);
     // One more than shown tells whether the list was cut.
-    const conversations = await listConversationsForVisitor(ctx, auth.actor, VISITOR_CONVERSATION_LIMIT + 1);
+    const conversations = await listConversationsForVisitor(ctx, auth.actor, {
+      limit: VISITOR_CONVERSATION_LIMIT + 1,
+    });
     return {
       ...base,
       role: 'visitor',
