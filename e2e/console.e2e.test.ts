@@ -1,7 +1,7 @@
 /**
  * The agent console in a real browser: sign-in (and its refusals), the forced change of a one-time
- * password, the live inbox, sneak peek, replies and private notes, assign and close, and user text
- * rendered as text only.
+ * password, a socket refused later on, the live inbox, sneak peek, replies and private notes, assign
+ * and close, and user text rendered as text only.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import {
   foreignUrls,
   launchBrowser,
   newRecordedContext,
+  SocketSwitch,
   waitForText,
   type Recording,
 } from './browser';
@@ -128,9 +129,15 @@ test('an agent sees a new chat live, reads the sneak peek, replies, writes a pri
   });
 
   // A later visitor message arrives after the note in the log: had the note been sent to the
-  // visitor, it would have arrived first.
+  // visitor, it would have arrived first. It is sent while the last draft is still due at the end
+  // of the typing throttle's interval (1 s): that draft never shows after the message.
+  customer.client.typing(conversationId, 'Thanks');
+  customer.client.typing(conversationId, 'Thanks!');
   await customer.client.send('Thanks!').acked;
   await threadRow('Thanks!').waitFor();
+  await page.locator('#thread-typing').waitFor({ state: 'hidden' });
+  await page.waitForTimeout(1500);
+  await expect(page.locator('#thread-typing').isHidden()).resolves.toBe(true);
   await eventually(() => expect(customer.messages.map((m) => m.body)).toContain('Thanks!'));
   expect(customer.messages.map((m) => m.body)).not.toContain(note);
   expect(customer.messages.some((m) => m.private)).toBe(false);
@@ -197,6 +204,46 @@ test('a session that still needs its password changed resumes on the password fo
   await page.getByLabel('Current (one-time) password').fill(oneTime);
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await waitForText(page.locator('#connection'), 'Connected');
+});
+
+test('a socket refused later leads to the screen its error code calls for', async () => {
+  const sockets = await SocketSwitch.install(page);
+  const owner = await login(server, server.ownerEmail, server.ownerPassword);
+  const colleague = await createAgent(server, owner, { name: 'Lee' });
+  await signIn(colleague.email, colleague.password);
+  await waitForText(page.locator('#connection'), 'Connected');
+  const reconnectAfter = async (change: () => Promise<unknown>): Promise<void> => {
+    await sockets.cut();
+    await change();
+    sockets.restore();
+  };
+
+  // A one-time password is set behind the session's back (`resetPassword` would also end the
+  // session): the next socket is refused with `password_change_required`.
+  await reconnectAfter(() =>
+    server.ctx.db
+      .updateTable('agents')
+      .set({ must_change_password: 1 })
+      .where('id', '=', colleague.agentId)
+      .execute(),
+  );
+  await page.locator('#screen-password').waitFor();
+  // This page never saw the new one-time password: it asks for it.
+  await page.getByLabel('Current (one-time) password').fill(colleague.password);
+  const chosen = 'chosen after the refusal';
+  await page.getByLabel('New password', { exact: true }).fill(chosen);
+  await page.getByLabel('Repeat the new password').fill(chosen);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await waitForText(page.locator('#connection'), 'Connected');
+  await expect(page.locator('#me').textContent()).resolves.toBe('Lee');
+
+  // The session ends without a word (gone from the database): the next socket is refused with
+  // `unauthorized`, and the console says so on the sign-in form.
+  await reconnectAfter(() =>
+    server.ctx.db.deleteFrom('sessions').where('agent_id', '=', colleague.agentId).execute(),
+  );
+  await waitForText(page.locator('#signin-error'), 'Your session has ended. Sign in again to continue.');
+  await page.locator('#screen-signin').waitFor();
 });
 
 test('sign-in refusals are explained: wrong password, then a locked account', async () => {

@@ -1,4 +1,6 @@
 export { ParleyClient } from './ParleyClient';
+export { CLIENT_EVENT_TYPES, onEveryEvent } from './events';
+export type { ClientEvent } from './events';
 export type { ClientAuth, ParleyClientOptions } from './clientOptions';
 export type {
   AuthFailedEvent,

@@ -1,30 +1,19 @@
 import { WebSocket } from 'ws';
-import { ParleyClient, type ClientEvents, type ParleyClientOptions } from '../src/index';
+import {
+  CLIENT_EVENT_TYPES,
+  ParleyClient,
+  onEveryEvent,
+  type ClientEvents,
+  type ParleyClientOptions,
+} from '../src/index';
 import { FakeServer, VISITOR_TOKEN } from './fakeServer';
 
 export type Recorded = { [K in keyof ClientEvents]: ClientEvents[K][] };
 
-const EVENT_TYPES: (keyof ClientEvents)[] = [
-  'state',
-  'welcome',
-  'message',
-  'activity',
-  'ack',
-  'sendFailed',
-  'conversation',
-  'typing',
-  'read',
-  'error',
-  'bye',
-  'authFailed',
-];
-
 /** Everything a client emits, per event type, in order. */
 export function record(client: ParleyClient): Recorded {
-  const recorded = Object.fromEntries(EVENT_TYPES.map((type) => [type, []])) as unknown as Recorded;
-  for (const type of EVENT_TYPES) {
-    client.on(type, (payload) => (recorded[type] as unknown[]).push(payload));
-  }
+  const recorded = Object.fromEntries(CLIENT_EVENT_TYPES.map((type) => [type, []])) as unknown as Recorded;
+  onEveryEvent(client, (e) => (recorded[e.type] as unknown[]).push(e.payload));
   return recorded;
 }
 

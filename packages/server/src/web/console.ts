@@ -5,6 +5,7 @@
 import './shared/strictCsp';
 import { ApiError, ConsoleApi, type Session } from './console/api';
 import { ConsoleApp } from './console/app';
+import type { AppEnd } from './console/appEnd';
 import { appElements } from './console/appView';
 import { authElements, preparePasswordForm, setBusy, showError, showScreen } from './console/authView';
 
@@ -47,7 +48,23 @@ function enter(session: Session): void {
   }
   oneTimePassword = null;
   showScreen(auth, 'app');
-  new ConsoleApp(api, session, appEls, (message) => void boot(message)).start();
+  new ConsoleApp(api, session, appEls, (end) => leave(session, end)).start();
+}
+
+/** The signed-in console ended: where to go from here (see `AppEnd`). */
+function leave(session: Session, end: AppEnd): void {
+  switch (end.to) {
+    case 'start':
+      void boot(end.message);
+      break;
+    case 'signin':
+      signIn(end.message);
+      break;
+    case 'password':
+      // The session stays; only choosing a new password opens the console again.
+      enter({ ...session, agent: { ...session.agent, mustChangePassword: true } });
+      break;
+  }
 }
 
 auth.signinForm.addEventListener('submit', (event) => {

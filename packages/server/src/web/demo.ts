@@ -3,10 +3,9 @@
  * (visitor session, realtime client, outbox, read marks, typing) with the shared client library.
  */
 import './shared/strictCsp';
-import { ParleyError } from '@parley/client';
+import { ParleyError, onEveryEvent } from '@parley/client';
 import { MAX_PREVIEW_CHARS } from '@parley/protocol';
 import { createAlarm } from './shared/alarm';
-import { onEveryEvent } from './shared/clientEvents';
 import { renderScheduler } from './shared/dom';
 import { clientSource, outboxSource, visitorClient } from './demo/chatSource';
 import { VisitorChatStore } from './demo/chatStore';

@@ -3,11 +3,15 @@ import type { Conversation, PendingMessage } from '@parley/client';
 import type { Message } from '@parley/protocol';
 import { VisitorChatStore } from '../../src/web/demo/chatStore';
 import type { ChatSource } from '../../src/web/demo/chatSource';
-import { buildMessage, ME, SYSTEM, VISITOR } from './fixtures';
+import { buildConversation, buildMessage, ME, SYSTEM, VISITOR } from './fixtures';
 
-function source(log: Message[], pending: PendingMessage[] = []): ChatSource {
+function source(
+  log: Message[],
+  pending: PendingMessage[] = [],
+  conversations: Conversation[] = [],
+): ChatSource {
   return {
-    conversations: (): Conversation[] => [],
+    conversations: () => conversations,
     messages: (id) => log.filter((m) => m.conversationId === id),
     pending: () => pending,
     send: () => undefined,
@@ -16,7 +20,7 @@ function source(log: Message[], pending: PendingMessage[] = []): ChatSource {
   };
 }
 
-const conversation = { id: 'c1', createdAt: '2026-01-01T12:00:00.000Z', peerReadSeq: 0 };
+const conversation = { id: 'c1', createdAt: '2026-01-01T12:00:00.000Z' };
 
 describe('VisitorChatStore', () => {
   test('rows: the log in seq order, then what is still in the outbox', () => {
@@ -40,13 +44,10 @@ describe('VisitorChatStore', () => {
     ]);
   });
 
-  test("an agent's read mark turns the visitor's messages read, up to its seq", () => {
+  test("the agents' read mark (the client's peerReadSeq) turns the visitor's messages read, up to its seq", () => {
     const log = [buildMessage(1, VISITOR), buildMessage(2, VISITOR)];
     const store = new VisitorChatStore();
-    store.attach(source(log));
-    store.conversation(conversation);
-    store.read({ t: 'read', conversationId: 'c1', reader: { kind: 'agent', id: 'a' }, seq: 1 });
-    store.read({ t: 'read', conversationId: 'c1', reader: { kind: 'visitor', id: 'v' }, seq: 2 });
+    store.attach(source(log, [], [buildConversation({ lastSeq: 2, readSeq: 2, peerReadSeq: 1 })]));
     expect(store.view(0).rows.map((r) => r.delivery)).toEqual(['read', 'sent']);
   });
 

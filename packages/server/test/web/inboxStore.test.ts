@@ -13,16 +13,15 @@ describe('InboxStore', () => {
     expect(inbox.rows(null)[0]?.unread).toBe(3);
   });
 
-  test("read marks: this agent's lowers unread, the visitor's is the peer mark, a colleague's changes nothing", () => {
+  test("the client's summaries carry the read marks: a raised readSeq lowers unread", () => {
     const inbox = new InboxStore(ME.id);
     inbox.upsert(buildConversation({ lastSeq: 3 }));
-    inbox.read({ t: 'read', conversationId: 'c1', reader: { kind: 'agent', id: COLLEAGUE.id }, seq: 3 });
+    inbox.message(buildMessage(4, ME));
     expect(inbox.rows(null)[0]?.unread).toBe(3);
-    inbox.read({ t: 'read', conversationId: 'c1', reader: { kind: 'visitor', id: VISITOR.id }, seq: 2 });
-    expect(inbox.get('c1')?.peerReadSeq).toBe(2);
-    inbox.read({ t: 'read', conversationId: 'c1', reader: { kind: 'agent', id: ME.id }, seq: 2 });
+    inbox.upsert(buildConversation({ lastSeq: 4, readSeq: 2, peerReadSeq: 2 }));
     expect(inbox.rows(null)[0]?.unread).toBe(1);
-    inbox.seen('c1', 3);
+    expect(inbox.get('c1')?.peerReadSeq).toBe(2);
+    inbox.upsert(buildConversation({ lastSeq: 4, readSeq: 4, peerReadSeq: 2 }));
     expect(inbox.rows(null)[0]?.unread).toBe(0);
   });
 

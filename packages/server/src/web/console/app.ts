@@ -1,9 +1,9 @@
-import { ParleyClient, ParleyError, websocketUrl, type ByeEvent, type Conversation } from '@parley/client';
+import { ParleyClient, ParleyError, websocketUrl, type Conversation, onEveryEvent } from '@parley/client';
 import type { ConversationForAgent } from '@parley/protocol';
 import { createAlarm } from '../shared/alarm';
-import { onEveryEvent } from '../shared/clientEvents';
 import { renderScheduler } from '../shared/dom';
 import { ApiError, type ConsoleApi, type Session } from './api';
+import { byeEnd, refusalEnd, type AppEnd } from './appEnd';
 import { renderApp, type AppElements } from './appView';
 import { ConsoleStore } from './consoleStore';
 import { applyEvent } from './dispatch';
@@ -20,13 +20,13 @@ export class ConsoleApp {
   readonly #store: ConsoleStore;
   readonly #render: () => void;
   readonly #listeners = new AbortController();
-  readonly #ended: (message: string | null) => void;
+  readonly #ended: (end: AppEnd) => void;
   #over = false;
   #loadingAgents = false;
   /** Assignee ids already looked up: one that is still unknown (since deleted) is not asked for again. */
   readonly #lookedUp = new Set<string>();
 
-  constructor(api: ConsoleApi, session: Session, els: AppElements, ended: (message: string | null) => void) {
+  constructor(api: ConsoleApi, session: Session, els: AppElements, ended: (end: AppEnd) => void) {
     this.#api = api;
     this.#els = els;
     this.#ended = ended;
@@ -41,7 +41,8 @@ export class ConsoleApp {
     this.#store = new ConsoleStore(session.agent, this.#client);
     const expireTyping = createAlarm(() => this.#render());
     this.#render = renderScheduler(() => {
-      // First: what is about to be shown is read, and must not be drawn as unread.
+      // First: what is about to be shown is read, and must not be drawn as unread (`markRead` raises
+      // the summary's `readSeq` at once, and its `conversation` event reaches the inbox right away).
       this.#markShownAsRead();
       renderApp(this.#els, this.#store.view(Date.now()));
       expireTyping(this.#store.typing.nextExpiry());
@@ -56,15 +57,9 @@ export class ConsoleApp {
       this.#render();
     });
     this.#client.on('bye', (bye) => {
-      if (!bye.reconnect) this.#end(byeText(bye));
+      if (!bye.reconnect) this.#end(byeEnd(bye));
     });
-    this.#client.on('authFailed', ({ closeCode }) =>
-      this.#end(
-        closeCode === 4401
-          ? 'Your session has ended. Sign in again to continue.'
-          : 'The server refused the connection from this console.',
-      ),
-    );
+    this.#client.on('authFailed', (refusal) => this.#end(refusalEnd(refusal)));
     this.#wireDom();
     // The page may have shown another session before (sign out, sign in): nothing of it stays.
     this.#els.thread.form.reset();
@@ -83,13 +78,13 @@ export class ConsoleApp {
       // Signed out here either way; a session nobody uses expires on the server.
     }
     // Only now: the sign-in screen asks the server whether a session is still there.
-    this.#ended(null);
+    this.#ended({ to: 'start', message: null });
   }
 
-  #end(message: string | null): void {
+  #end(end: AppEnd): void {
     if (this.#over) return;
     this.#stop();
-    this.#ended(message);
+    this.#ended(end);
   }
 
   #stop(): void {
@@ -197,7 +192,7 @@ export class ConsoleApp {
       .then((summary) => this.#store.inbox.upsert(summary))
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 401)
-          this.#end('Your session has ended. Sign in again.');
+          this.#end({ to: 'start', message: 'Your session has ended. Sign in again.' });
         else this.#store.notice(id, error instanceof Error ? error.message : String(error));
       })
       .finally(() => {
@@ -209,7 +204,6 @@ export class ConsoleApp {
   #markShownAsRead(): void {
     const shown = this.#store.shownSeq();
     if (shown !== null && document.visibilityState === 'visible') {
-      this.#store.inbox.seen(shown.conversationId, shown.seq);
       this.#client.markRead(shown.conversationId, shown.seq);
     }
   }
@@ -246,10 +240,4 @@ export class ConsoleApp {
       this.#loadingAgents = false;
     }
   }
-}
-
-function byeText(bye: ByeEvent): string {
-  return bye.reason === 'deactivated'
-    ? 'Your account was deactivated.'
-    : 'You were signed out. Sign in again to continue.';
 }

@@ -94,9 +94,9 @@ export class ConsoleStore {
     this.selectedId = id;
   }
 
-  message(message: Message, now: number): void {
+  message(message: Message): void {
     this.inbox.message(message);
-    this.typing.messageFrom(message.conversationId, message.author, message.body, now);
+    this.typing.messageFrom(message.conversationId, message.author);
   }
 
   typed(event: TypingEvent, now: number): void {

@@ -1,6 +1,6 @@
 import type { Conversation } from '@parley/client';
 import type { ConversationForAgent } from '@parley/protocol';
-import type { ClientEvent } from '../shared/clientEvents';
+import type { ClientEvent } from '@parley/client';
 import type { ConsoleStore } from './consoleStore';
 
 /** The one place where a client event becomes a change of the console's state. */
@@ -19,10 +19,7 @@ export function applyEvent(store: ConsoleStore, event: ClientEvent, now: number)
       break;
     case 'message': // a conversation this console follows (one that was opened)
     case 'activity': // any other conversation of our sites
-      store.message(event.payload, now);
-      break;
-    case 'read':
-      store.inbox.read(event.payload);
+      store.message(event.payload);
       break;
     case 'typing':
       store.typed(event.payload, now);
@@ -33,6 +30,7 @@ export function applyEvent(store: ConsoleStore, event: ClientEvent, now: number)
         store.notice(pending.conversationId, sendFailedText(error.code, error.message));
       break;
     }
+    case 'read': // the client applies it to the summary: a `conversation` event follows if it counts
     case 'ack': // the `message` event that follows puts it in the log
     case 'error': // unanswered server errors: nothing an agent can act on
     case 'bye': // sign-out is handled by the app (see app.ts)

@@ -1,4 +1,3 @@
-import type { ReadEvent } from '@parley/client';
 import type { ConversationForAgent, Message } from '@parley/protocol';
 
 interface Entry {
@@ -26,8 +25,9 @@ export function visitorTitle(c: Pick<ConversationForAgent, 'visitorName' | 'visi
 }
 
 /**
- * The agent's inbox: conversation summaries from the welcome and `conversation` frames, kept current
- * between those by messages and read marks (the server sends no summary for a new message).
+ * The agent's inbox: conversation summaries from the welcome and the client's `conversation` events
+ * (which carry the read marks, this agent's own applied at once by `markRead`), kept current between
+ * those by messages (the server sends no summary for a new message).
  */
 export class InboxStore {
   readonly #meId: string;
@@ -86,27 +86,6 @@ export class InboxStore {
       entry.lastActivity = message.at;
       if (!message.private) entry.preview = message.body;
     }
-  }
-
-  read(event: ReadEvent): void {
-    const entry = this.#entries.get(event.conversationId);
-    if (entry === undefined) return;
-    const { reader, seq } = event;
-    if (reader.kind === 'agent' && reader.id === this.#meId && seq > entry.summary.readSeq) {
-      entry.summary = { ...entry.summary, readSeq: seq };
-    } else if (reader.kind === 'visitor' && seq > entry.summary.peerReadSeq) {
-      entry.summary = { ...entry.summary, peerReadSeq: seq };
-    }
-  }
-
-  /**
-   * This agent has now seen up to `seq` (the conversation is on screen). Applied at once, so that
-   * the open conversation never shows as unread while the server's `read` echo is on its way.
-   */
-  seen(id: string, seq: number): void {
-    const entry = this.#entries.get(id);
-    if (entry !== undefined && seq > entry.summary.readSeq)
-      entry.summary = { ...entry.summary, readSeq: seq };
   }
 
   /** Newest activity first; closed conversations leave the inbox unless they are the one on screen. */

@@ -1,4 +1,4 @@
-import type { ConnectionState, ReadEvent, TypingEvent } from '@parley/client';
+import type { ConnectionState, TypingEvent } from '@parley/client';
 import type { Author, Message, Welcome } from '@parley/protocol';
 import { connectionLabel, type ConnectionTone } from '../shared/format';
 import { TypingStore } from '../shared/typingStore';
@@ -36,8 +36,9 @@ const EMPTY_SOURCE: ChatSource = {
 };
 
 /**
- * The visitor's chat as the page shows it. The client holds the conversations and the outbox; this
- * adds what only the page cares about: the agents' read marks, who is typing, the connection text.
+ * The visitor's chat as the page shows it. The client holds the conversations (with the agents' read
+ * mark, `peerReadSeq`) and the outbox; this adds what only the page cares about: the order of the
+ * conversations, who is typing, the connection text.
  */
 export class VisitorChatStore {
   readonly typing = new TypingStore();
@@ -49,8 +50,6 @@ export class VisitorChatStore {
   visitorId: string | null = null;
   /** Conversation → when it started; messages can arrive before the conversation's summary. */
   readonly #started = new Map<string, string>();
-  /** Highest seq any agent has read, per conversation. */
-  readonly #peerRead = new Map<string, number>();
 
   get source(): ChatSource {
     return this.#source;
@@ -58,7 +57,7 @@ export class VisitorChatStore {
 
   attach(source: ChatSource): void {
     this.#source = source;
-    for (const c of source.conversations()) this.#noteConversation(c.id, c.createdAt, c.peerReadSeq);
+    for (const c of source.conversations()) this.conversation(c);
   }
 
   connection(state: ConnectionState): void {
@@ -76,21 +75,17 @@ export class VisitorChatStore {
 
   welcome(frame: Welcome): void {
     this.visitorId = frame.visitor?.id ?? null;
-    for (const c of frame.conversations) this.#noteConversation(c.id, c.createdAt, c.peerReadSeq);
+    for (const c of frame.conversations) this.conversation(c);
   }
 
-  conversation(c: { id: string; createdAt: string; peerReadSeq: number }): void {
-    this.#noteConversation(c.id, c.createdAt, c.peerReadSeq);
+  conversation(c: { id: string; createdAt: string }): void {
+    this.#started.set(c.id, c.createdAt);
   }
 
-  message(message: Message, now: number): void {
+  message(message: Message): void {
     if (!this.#started.has(message.conversationId)) this.#started.set(message.conversationId, message.at);
-    this.typing.messageFrom(message.conversationId, message.author, message.body, now);
+    this.typing.messageFrom(message.conversationId, message.author);
     if (message.author.kind === 'visitor') this.#notice = null;
-  }
-
-  read(event: ReadEvent): void {
-    if (event.reader.kind !== 'visitor') this.#raisePeerRead(event.conversationId, event.seq);
   }
 
   typed(event: TypingEvent, now: number): void {
@@ -132,12 +127,12 @@ export class VisitorChatStore {
   #rows(): ChatRow[] {
     const rows: ChatRow[] = [];
     const logged = new Set<string>();
+    const peerRead = new Map(this.#source.conversations().map((c) => [c.id, c.peerReadSeq]));
     const byStart = [...this.#started].sort(([, a], [, b]) => a.localeCompare(b));
     for (const [id] of byStart) {
-      const peerRead = this.#peerRead.get(id) ?? 0;
       for (const m of this.#source.messages(id)) {
         if (m.clientMsgId !== null) logged.add(m.clientMsgId);
-        rows.push(messageRow(m, peerRead));
+        rows.push(messageRow(m, peerRead.get(id) ?? 0));
       }
     }
     for (const p of this.#source.pending()) {
@@ -160,15 +155,6 @@ export class VisitorChatStore {
       if (typist !== undefined) return `${typist.author.name ?? 'An agent'} is typing…`;
     }
     return null;
-  }
-
-  #noteConversation(id: string, createdAt: string, peerReadSeq: number): void {
-    this.#started.set(id, createdAt);
-    this.#raisePeerRead(id, peerReadSeq);
-  }
-
-  #raisePeerRead(id: string, seq: number): void {
-    if (seq > (this.#peerRead.get(id) ?? 0)) this.#peerRead.set(id, seq);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ClientEvent } from '../shared/clientEvents';
+import type { ClientEvent } from '@parley/client';
 import type { VisitorChatStore } from './chatStore';
 
 /** The one place where a client event becomes a change of the chat's state. */
@@ -14,10 +14,7 @@ export function applyEvent(store: VisitorChatStore, event: ClientEvent, now: num
       store.conversation(event.payload);
       break;
     case 'message':
-      store.message(event.payload, now);
-      break;
-    case 'read':
-      store.read(event.payload);
+      store.message(event.payload);
       break;
     case 'typing':
       store.typed(event.payload, now);
@@ -25,6 +22,7 @@ export function applyEvent(store: VisitorChatStore, event: ClientEvent, now: num
     case 'sendFailed':
       store.sendFailed(event.payload.error.message);
       break;
+    case 'read': // the client raises the summary's `peerReadSeq`: a `conversation` event follows
     case 'ack': // the `message` event that follows puts it in the log
     case 'activity': // agents only
     case 'error': // nothing the visitor can act on; the connection state says the rest
