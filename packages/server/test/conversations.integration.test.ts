@@ -540,10 +540,13 @@ describe('assign, close, reopen', () => {
     );
     expect(assign.status).toBe(200);
     expect(assign.body.conversation.assigneeId).toBe(colleague.agentId);
-    expect((await cws.next('conversation')).conversation).toMatchObject({
-      id: conversationId,
-      assigneeId: colleague.agentId,
-    });
+    // The colleague may first get the `created` snapshot if its socket joined while that was being
+    // delivered; the assignment must follow.
+    const assigned = await cws.next(
+      'conversation',
+      (f) => 'assigneeId' in f.conversation && f.conversation.assigneeId !== null,
+    );
+    expect(assigned.conversation).toMatchObject({ id: conversationId, assigneeId: colleague.agentId });
     expect((await vws.next('msg', (m) => m.author.kind === 'system')).body).toBe(
       'Owner assigned the conversation to Colleague',
     );
