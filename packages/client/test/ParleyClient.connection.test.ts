@@ -1,27 +1,11 @@
 import type { ErrorCode } from '@parley/protocol';
 import { WebSocket } from 'ws';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLOSE_ABANDONED, type ParleyClient, type ParleyClientOptions } from '../src/index';
-import { FakeServer } from './fakeServer';
-import { record, sleep, visitorClient } from './helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { CLOSE_ABANDONED } from '../src/index';
+import { record, sleep, useFakeServer } from './helpers';
 
-let server: FakeServer;
-const clients: ParleyClient[] = [];
-
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.stop();
-});
-
-function visitor(options: Partial<ParleyClientOptions> = {}): ParleyClient {
-  const client = visitorClient(server, options);
-  clients.push(client);
-  return client;
-}
+const fx = useFakeServer();
+const { visitor } = fx;
 
 describe('connection lifecycle', () => {
   it('goes connecting → open, and closed on close(), without reconnecting afterwards', async () => {
@@ -30,14 +14,14 @@ describe('connection lifecycle', () => {
     expect(client.state).toBe('idle');
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
-    expect(server.framesOf('hello')).toEqual([
+    expect(fx.server.framesOf('hello')).toEqual([
       { t: 'hello', v: 1, role: 'visitor', siteKey: 'site', token: 'visitor-token', resume: {} },
     ]);
     expect(client.session?.visitor?.id).toBe('v1');
     client.close();
     expect(events.state).toEqual(['connecting', 'open', 'closed']);
     await sleep(60);
-    expect(server.framesOf('hello')).toHaveLength(1);
+    expect(fx.server.framesOf('hello')).toHaveLength(1);
     expect(() => client.send('after close')).toThrow(/closed/);
   });
 
@@ -47,7 +31,7 @@ describe('connection lifecycle', () => {
     client.connect();
     for (let round = 1; round <= 3; round++) {
       await vi.waitFor(() => expect(events.welcome).toHaveLength(round));
-      server.closeAll(round === 1 ? 1011 : 1001, 'restarting');
+      fx.server.closeAll(round === 1 ? 1011 : 1001, 'restarting');
     }
     await vi.waitFor(() => expect(events.welcome).toHaveLength(4));
     expect(events.state).toEqual([
@@ -68,13 +52,13 @@ describe('connection lifecycle', () => {
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
     const pendingSend = client.send('never delivered');
-    server.onSend = () => 'dropBeforeCommit';
-    server.closeAll(code, 'credentials expired');
+    fx.server.onSend = () => 'dropBeforeCommit';
+    fx.server.closeAll(code, 'credentials expired');
     await vi.waitFor(() => expect(client.state).toBe('closed'));
     expect(events.authFailed).toEqual([{ closeCode: code, reason: 'credentials expired' }]);
     await expect(pendingSend.acked).rejects.toMatchObject({ code: 'client_closed' });
     await sleep(80);
-    expect(server.framesOf('hello')).toHaveLength(1);
+    expect(fx.server.framesOf('hello')).toHaveLength(1);
   });
 
   it.each<[ErrorCode, number]>([
@@ -82,14 +66,14 @@ describe('connection lifecycle', () => {
     ['password_change_required', 4403],
     ['origin_not_allowed', 4403],
   ])('tells why the hello was refused: %s, close %i', async (code, closeCode) => {
-    server.refuseHello = { code, closeCode };
+    fx.server.refuseHello = { code, closeCode };
     const client = visitor();
     const events = record(client);
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('closed'));
     expect(events.authFailed).toEqual([{ closeCode, reason: code, code }]);
     await sleep(50);
-    expect(server.framesOf('hello')).toHaveLength(1);
+    expect(fx.server.framesOf('hello')).toHaveLength(1);
   });
 
   it('does not blame a fatal close on an earlier, unrelated error', async () => {
@@ -97,10 +81,10 @@ describe('connection lifecycle', () => {
     const events = record(client);
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
-    server.broadcast({ t: 'error', code: 'rate_limited', message: 'typing too fast' });
-    server.broadcast({ t: 'pong', serverTime: new Date().toISOString() });
+    fx.server.broadcast({ t: 'error', code: 'rate_limited', message: 'typing too fast' });
+    fx.server.broadcast({ t: 'pong', serverTime: new Date().toISOString() });
     await vi.waitFor(() => expect(events.error).toHaveLength(1));
-    server.closeAll(4401, 'session ended');
+    fx.server.closeAll(4401, 'session ended');
     await vi.waitFor(() => expect(client.state).toBe('closed'));
     expect(events.authFailed).toEqual([{ closeCode: 4401, reason: 'session ended' }]);
     expect(events.authFailed[0]).not.toHaveProperty('code');
@@ -114,7 +98,7 @@ describe('connection lifecycle', () => {
     expect(events.authFailed.map((e) => e.closeCode)).toEqual([4401]);
     expect(events.welcome).toEqual([]);
     await sleep(80);
-    expect(server.framesOf('hello')).toHaveLength(1);
+    expect(fx.server.framesOf('hello')).toHaveLength(1);
   });
 
   it('stops on bye without reconnect', async () => {
@@ -122,11 +106,11 @@ describe('connection lifecycle', () => {
     const events = record(client);
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
-    server.broadcast({ t: 'bye', reason: 'deactivated', reconnect: false });
+    fx.server.broadcast({ t: 'bye', reason: 'deactivated', reconnect: false });
     await vi.waitFor(() => expect(client.state).toBe('closed'));
     expect(events.bye).toEqual([{ t: 'bye', reason: 'deactivated', reconnect: false }]);
     await sleep(80);
-    expect(server.framesOf('hello')).toHaveLength(1);
+    expect(fx.server.framesOf('hello')).toHaveLength(1);
   });
 
   it('comes back soon after bye with reconnect, and resends what was pending', async () => {
@@ -135,46 +119,46 @@ describe('connection lifecycle', () => {
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
     // The node is shutting down: it cannot store anything any more.
-    server.onSend = () => ({ error: 'internal' });
+    fx.server.onSend = () => ({ error: 'internal' });
     const handle = client.send('during a deploy');
-    await vi.waitFor(() => expect(server.framesOf('send').length).toBeGreaterThanOrEqual(1));
+    await vi.waitFor(() => expect(fx.server.framesOf('send').length).toBeGreaterThanOrEqual(1));
     expect(client.pending()).toHaveLength(1);
-    server.onSend = () => 'ack';
-    server.broadcast({ t: 'bye', reason: 'shutdown', reconnect: true });
+    fx.server.onSend = () => 'ack';
+    fx.server.broadcast({ t: 'bye', reason: 'shutdown', reconnect: true });
     await handle.acked;
     expect(events.bye).toHaveLength(1);
     expect(events.welcome.length).toBeGreaterThanOrEqual(2);
-    expect(server.stored('c1')).toHaveLength(1);
+    expect(fx.server.stored('c1')).toHaveLength(1);
   });
 
   it('pings, and replaces a socket that stays silent for two heartbeats', async () => {
-    server.heartbeatMs = 60;
-    server.answerPings = false;
+    fx.server.heartbeatMs = 60;
+    fx.server.answerPings = false;
     const client = visitor();
     const events = record(client);
     client.connect();
     await vi.waitFor(() => expect(events.welcome.length).toBeGreaterThanOrEqual(2), { timeout: 2000 });
-    expect(server.framesOf('ping').length).toBeGreaterThan(0);
+    expect(fx.server.framesOf('ping').length).toBeGreaterThan(0);
     expect(events.state.slice(0, 3)).toEqual(['connecting', 'open', 'reconnecting']);
   });
 
   it('keeps a socket that answers pings', async () => {
-    server.heartbeatMs = 40;
+    fx.server.heartbeatMs = 40;
     const client = visitor();
     const events = record(client);
     client.connect();
     await sleep(300);
     expect(events.welcome).toHaveLength(1);
-    expect(server.framesOf('ping').length).toBeGreaterThanOrEqual(5);
+    expect(fx.server.framesOf('ping').length).toBeGreaterThanOrEqual(5);
   });
 
   it('retries at once when the hello is answered with an error but no close', async () => {
-    server.helloError = 'internal';
+    fx.server.helloError = 'internal';
     const client = visitor();
     const events = record(client);
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
-    expect(server.framesOf('hello')).toHaveLength(2);
+    expect(fx.server.framesOf('hello')).toHaveLength(2);
     expect(events.error.map((e) => [e.code, e.source])).toEqual([['internal', 'server']]);
   });
 
@@ -187,23 +171,23 @@ describe('connection lifecycle', () => {
       }
     }
     const client = visitor({ connectTimeoutMs: 50, WebSocketImpl: BrowserLikeWebSocket });
-    server.answerHello = false;
+    fx.server.answerHello = false;
     client.connect();
-    await vi.waitFor(() => expect(server.closeCodes).toContain(CLOSE_ABANDONED));
-    server.answerHello = true;
+    await vi.waitFor(() => expect(fx.server.closeCodes).toContain(CLOSE_ABANDONED));
+    fx.server.answerHello = true;
     await vi.waitFor(() => expect(client.state).toBe('open'));
     client.close();
-    await vi.waitFor(() => expect(server.closeCodes.at(-1)).toBe(1000));
-    expect(server.closeCodes).not.toContain(4000);
+    await vi.waitFor(() => expect(fx.server.closeCodes.at(-1)).toBe(1000));
+    expect(fx.server.closeCodes).not.toContain(4000);
   });
 
   it('abandons an attempt that gets no welcome in time', async () => {
     const client = visitor({ connectTimeoutMs: 50 });
     const events = record(client);
-    server.answerHello = false;
+    fx.server.answerHello = false;
     client.connect();
-    await vi.waitFor(() => expect(server.framesOf('hello').length).toBeGreaterThanOrEqual(2));
-    server.answerHello = true;
+    await vi.waitFor(() => expect(fx.server.framesOf('hello').length).toBeGreaterThanOrEqual(2));
+    fx.server.answerHello = true;
     await vi.waitFor(() => expect(client.state).toBe('open'));
     expect(events.state.slice(0, 2)).toEqual(['connecting', 'reconnecting']);
   });
@@ -215,10 +199,10 @@ describe('hostile or unexpected frames', () => {
     const events = record(client);
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
-    server.broadcastRaw('{not json');
-    server.broadcastRaw(JSON.stringify({ t: 'surprise', x: 1 }));
-    server.broadcastRaw(JSON.stringify({ t: 'msg', conversationId: 'c1', seq: -1 }));
-    server.broadcastRaw('{"__proto__": {"polluted": true}, "t": "pong"}');
+    fx.server.broadcastRaw('{not json');
+    fx.server.broadcastRaw(JSON.stringify({ t: 'surprise', x: 1 }));
+    fx.server.broadcastRaw(JSON.stringify({ t: 'msg', conversationId: 'c1', seq: -1 }));
+    fx.server.broadcastRaw('{"__proto__": {"polluted": true}, "t": "pong"}');
     await vi.waitFor(() => expect(events.error).toHaveLength(4));
     expect(events.error.every((e) => e.source === 'client')).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -231,7 +215,7 @@ describe('hostile or unexpected frames', () => {
     const events = record(client);
     client.connect();
     await vi.waitFor(() => expect(client.state).toBe('open'));
-    server.broadcast({ t: 'error', code: 'rate_limited', message: 'slow down', ref: 'nothing-of-ours' });
+    fx.server.broadcast({ t: 'error', code: 'rate_limited', message: 'slow down', ref: 'nothing-of-ours' });
     await vi.waitFor(() =>
       expect(events.error).toEqual([
         { code: 'rate_limited', message: 'slow down', ref: 'nothing-of-ours', source: 'server' },
@@ -251,8 +235,8 @@ describe('hostile or unexpected frames', () => {
       const events = record(client);
       client.connect();
       await vi.waitFor(() => expect(client.state).toBe('open'));
-      server.post('c1', 'one');
-      server.post('c1', 'two');
+      fx.server.post('c1', 'one');
+      fx.server.post('c1', 'two');
       await vi.waitFor(() => expect(events.message.map((m) => m.seq)).toEqual([1, 2]));
       await vi.waitFor(() => expect(uncaught).toHaveLength(2));
     } finally {
@@ -272,17 +256,17 @@ describe('browser niceties', () => {
       const events = record(client);
       client.connect();
       await vi.waitFor(() => expect(client.state).toBe('open'));
-      server.dropAll();
+      fx.server.dropAll();
       await vi.waitFor(() => expect(client.state).toBe('reconnecting'));
       await sleep(50);
-      expect(server.framesOf('hello')).toHaveLength(1);
+      expect(fx.server.framesOf('hello')).toHaveLength(1);
       window.dispatchEvent(new Event('online'));
       await vi.waitFor(() => expect(events.welcome).toHaveLength(2));
       client.close();
       // Once closed, the client no longer listens.
       window.dispatchEvent(new Event('online'));
       await sleep(30);
-      expect(server.framesOf('hello')).toHaveLength(2);
+      expect(fx.server.framesOf('hello')).toHaveLength(2);
     } finally {
       vi.unstubAllGlobals();
     }
@@ -308,15 +292,15 @@ describe('browser niceties', () => {
       client.connect();
       await vi.waitFor(() => expect(client.state).toBe('open'));
       // The socket is dead but does not know it: the heartbeat (60 s) would take two minutes.
-      server.answerPings = false;
+      fx.server.answerPings = false;
       window.dispatchEvent(new Event('offline'));
-      expect(server.framesOf('ping')).toHaveLength(0);
-      await vi.waitFor(() => expect(server.framesOf('ping')).toHaveLength(1));
+      expect(fx.server.framesOf('ping')).toHaveLength(0);
+      await vi.waitFor(() => expect(fx.server.framesOf('ping')).toHaveLength(1));
       await vi.waitFor(() => expect(client.state).toBe('reconnecting'));
       expect(events.state).toEqual(['connecting', 'open', 'reconnecting']);
       await sleep(50);
-      expect(server.framesOf('hello')).toHaveLength(1);
-      server.answerPings = true;
+      expect(fx.server.framesOf('hello')).toHaveLength(1);
+      fx.server.answerPings = true;
       window.dispatchEvent(new Event('online'));
       await vi.waitFor(() => expect(events.welcome).toHaveLength(2));
     } finally {
@@ -334,14 +318,14 @@ describe('browser niceties', () => {
       window.dispatchEvent(new Event('offline'));
       window.dispatchEvent(new Event('offline'));
       await sleep(150);
-      expect(server.framesOf('ping')).toHaveLength(1);
+      expect(fx.server.framesOf('ping')).toHaveLength(1);
       expect(client.state).toBe('open');
       expect(events.state).toEqual(['connecting', 'open']);
       // Once closed, the client no longer listens.
       client.close();
       window.dispatchEvent(new Event('offline'));
       await sleep(20);
-      expect(server.framesOf('ping')).toHaveLength(1);
+      expect(fx.server.framesOf('ping')).toHaveLength(1);
     } finally {
       vi.unstubAllGlobals();
     }
@@ -356,7 +340,7 @@ describe('browser niceties', () => {
       await vi.waitFor(() => expect(quiet.state).toBe('open'));
       await sleep(60);
       expect(quiet.state).toBe('open');
-      expect(server.framesOf('ping')).toHaveLength(0);
+      expect(fx.server.framesOf('ping')).toHaveLength(0);
 
       vi.stubGlobal('addEventListener', () => {
         throw new Error('not here');

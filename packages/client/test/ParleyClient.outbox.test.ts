@@ -1,32 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryStorage, ParleyError, type ParleyClient, type ParleyClientOptions } from '../src/index';
-import { FakeServer } from './fakeServer';
-import { record, visitorClient } from './helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { MemoryStorage, ParleyError } from '../src/index';
+import { record, useFakeServer } from './helpers';
 
-let server: FakeServer;
-const clients: ParleyClient[] = [];
+const fx = useFakeServer();
+const { visitor } = fx;
 
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.stop();
-});
-
-function visitor(options: Partial<ParleyClientOptions> = {}) {
-  const client = visitorClient(server, options);
-  clients.push(client);
-  return client;
-}
-
-const sendsOf = (clientMsgId: string) => server.framesOf('send').filter((f) => f.clientMsgId === clientMsgId);
+const sendsOf = (clientMsgId: string) =>
+  fx.server.framesOf('send').filter((f) => f.clientMsgId === clientMsgId);
 
 describe('outbox', () => {
   it('resends a message whose connection died before the server stored it', async () => {
     let attempts = 0;
-    server.onSend = () => (++attempts === 1 ? 'dropBeforeCommit' : 'ack');
+    fx.server.onSend = () => (++attempts === 1 ? 'dropBeforeCommit' : 'ack');
     const client = visitor();
     const events = record(client);
     client.connect();
@@ -43,7 +28,7 @@ describe('outbox', () => {
       duplicate: false,
     });
     expect(sendsOf(handle.clientMsgId)).toHaveLength(2);
-    expect(server.stored('c1').map((m) => m.body)).toEqual(['hello?']);
+    expect(fx.server.stored('c1').map((m) => m.body)).toEqual(['hello?']);
     expect(client.pending()).toEqual([]);
     expect(events.welcome).toHaveLength(2);
     expect(events.state).toContain('reconnecting');
@@ -53,7 +38,7 @@ describe('outbox', () => {
 
   it('stores a message once when the ack was lost after the commit', async () => {
     let attempts = 0;
-    server.onSend = () => (++attempts === 1 ? 'dropAfterCommit' : 'ack');
+    fx.server.onSend = () => (++attempts === 1 ? 'dropAfterCommit' : 'ack');
     const client = visitor();
     const events = record(client);
     client.connect();
@@ -65,10 +50,10 @@ describe('outbox', () => {
     expect(ack.duplicate).toBe(true);
     expect(ack.seq).toBe(1);
     expect(sendsOf(handle.clientMsgId)).toHaveLength(2);
-    expect(server.stored('c1')).toHaveLength(1);
+    expect(fx.server.stored('c1')).toHaveLength(1);
     expect(client.pending()).toEqual([]);
     // The history fetched after the reconnect holds the same message: shown once.
-    await vi.waitFor(() => expect(server.framesOf('fetch').length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(fx.server.framesOf('fetch').length).toBeGreaterThan(0));
     await vi.waitFor(() => expect(client.messages('c1')).toHaveLength(1));
     expect(events.message.map((m) => m.seq)).toEqual([1]);
     expect(events.ack).toHaveLength(1);
@@ -78,46 +63,46 @@ describe('outbox', () => {
     const client = visitor();
     const handles = ['one', 'two', 'three'].map((body) => client.send(body));
     expect(client.pending().map((p) => p.body)).toEqual(['one', 'two', 'three']);
-    expect(server.framesOf('send')).toEqual([]);
+    expect(fx.server.framesOf('send')).toEqual([]);
 
     client.connect();
     await Promise.all(handles.map((h) => h.acked));
-    expect(server.stored('c1').map((m) => [m.seq, m.body])).toEqual([
+    expect(fx.server.stored('c1').map((m) => [m.seq, m.body])).toEqual([
       [1, 'one'],
       [2, 'two'],
       [3, 'three'],
     ]);
-    expect(server.framesOf('send')).toHaveLength(3);
+    expect(fx.server.framesOf('send')).toHaveLength(3);
   });
 
   it('survives a page reload: a new client over the same storage sends the pending message', async () => {
     const storage = new MemoryStorage();
     const persist = { storage, key: 'parley:outbox:site:v1' };
-    server.onSend = () => 'dropBeforeCommit';
+    fx.server.onSend = () => 'dropBeforeCommit';
     const before = visitor({ persist, backoff: { baseMs: 10_000, capMs: 10_000 } });
     before.connect();
     await vi.waitFor(() => expect(before.state).toBe('open'));
     const handle = before.send('typed just before the reload');
-    await vi.waitFor(() => expect(server.framesOf('send')).toHaveLength(1));
+    await vi.waitFor(() => expect(fx.server.framesOf('send')).toHaveLength(1));
     before.close();
     await expect(handle.acked).rejects.toMatchObject({ code: 'client_closed' });
     expect(storage.getItem(persist.key)).toContain(handle.clientMsgId);
 
-    server.onSend = () => 'ack';
+    fx.server.onSend = () => 'ack';
     const after = visitor({ persist });
     const events = record(after);
     expect(after.pending().map((p) => p.clientMsgId)).toEqual([handle.clientMsgId]);
     after.connect();
 
     await vi.waitFor(() => expect(events.ack.map((a) => a.ack.clientMsgId)).toEqual([handle.clientMsgId]));
-    expect(server.stored('c1').map((m) => m.clientMsgId)).toEqual([handle.clientMsgId]);
+    expect(fx.server.stored('c1').map((m) => m.clientMsgId)).toEqual([handle.clientMsgId]);
     expect(after.pending()).toEqual([]);
     expect(storage.getItem(persist.key)).toBeNull();
   });
 
   it('drops a message the server refuses for good, rejecting its promise', async () => {
     const storage = new MemoryStorage();
-    server.onSend = () => ({ error: 'conversation_closed' });
+    fx.server.onSend = () => ({ error: 'conversation_closed' });
     const client = visitor({ persist: { storage, key: 'k' } });
     const events = record(client);
     client.connect();
@@ -136,14 +121,14 @@ describe('outbox', () => {
 
   it('keeps a rate-limited message and resends it after a delay', async () => {
     let attempts = 0;
-    server.onSend = () => (++attempts <= 2 ? { error: 'rate_limited' } : 'ack');
+    fx.server.onSend = () => (++attempts <= 2 ? { error: 'rate_limited' } : 'ack');
     const client = visitor();
     client.connect();
     const handle = client.send('slow down');
     const ack = await handle.acked;
     expect(ack.seq).toBe(1);
     expect(sendsOf(handle.clientMsgId)).toHaveLength(3);
-    expect(server.stored('c1')).toHaveLength(1);
+    expect(fx.server.stored('c1')).toHaveLength(1);
     expect(client.state).toBe('open');
   });
 

@@ -1,53 +1,17 @@
-import { WebSocket } from 'ws';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ParleyClient, type Conversation, type ParleyClientOptions } from '../src/index';
-import { AGENT, AGENT_COOKIE, FakeServer, VISITOR } from './fakeServer';
-import { record, sleep, visitorClient } from './helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { type Conversation } from '../src/index';
+import { AGENT, VISITOR } from './fakeServer';
+import { connected, record, sleep, useFakeServer } from './helpers';
 
-let server: FakeServer;
-const clients: ParleyClient[] = [];
-
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.stop();
-});
-
-function visitor(options: Partial<ParleyClientOptions> = {}): ParleyClient {
-  const client = visitorClient(server, options);
-  clients.push(client);
-  return client;
-}
-
-function agent(options: Partial<ParleyClientOptions> = {}): ParleyClient {
-  const client = new ParleyClient({
-    url: server.url,
-    auth: { role: 'agent' },
-    headers: { cookie: AGENT_COOKIE },
-    WebSocketImpl: WebSocket,
-    backoff: { baseMs: 5, capMs: 20 },
-    resumeGraceMs: 50,
-    readDelayMs: 10,
-    ...options,
-  });
-  clients.push(client);
-  return client;
-}
-
-async function connected(client: ParleyClient): Promise<void> {
-  client.connect();
-  await vi.waitFor(() => expect(client.state).toBe('open'));
-}
+const fx = useFakeServer();
+const { visitor, agent } = fx;
 
 const marks = (c: Conversation | undefined) => ({ readSeq: c?.readSeq, peerReadSeq: c?.peerReadSeq });
 
 /** Typing previews the server received, and whether each came before the first `send`. */
 function typingTimeline(): { preview: string | undefined; conversationId: string; beforeSend: boolean }[] {
-  const firstSend = server.received.findIndex((f) => f.t === 'send');
-  return server.received.flatMap((f, i) =>
+  const firstSend = fx.server.received.findIndex((f) => f.t === 'send');
+  return fx.server.received.flatMap((f, i) =>
     f.t === 'typing'
       ? [{ preview: f.preview, conversationId: f.conversationId, beforeSend: firstSend < 0 || i < firstSend }]
       : [],
@@ -73,7 +37,7 @@ describe('typing and send', () => {
     client.typing('c1', 'ab');
     client.send('ab');
     client.typing('c1', 'n');
-    await vi.waitFor(() => expect(server.framesOf('typing')).toHaveLength(2));
+    await vi.waitFor(() => expect(fx.server.framesOf('typing')).toHaveLength(2));
     await sleep(150);
     expect(typingTimeline()).toEqual([
       { preview: 'a', conversationId: 'c1', beforeSend: true },
@@ -95,8 +59,8 @@ describe('typing and send', () => {
   });
 
   it("an agent's send drops the pending typing of that conversation only", async () => {
-    server.post('c1', 'hello', { author: VISITOR });
-    server.post('c2', 'hi', { author: VISITOR });
+    fx.server.post('c1', 'hello', { author: VISITOR });
+    fx.server.post('c2', 'hi', { author: VISITOR });
     const client = agent({ typingIntervalMs: 100 });
     await connected(client);
     client.typing('c1', 'x');
@@ -118,13 +82,13 @@ describe('typing and send', () => {
     client.typing('c1', ' ');
     client.typing('c1', '  x');
     expect(() => client.send('   ')).toThrow(/empty/);
-    await vi.waitFor(() => expect(server.framesOf('typing')).toHaveLength(2));
+    await vi.waitFor(() => expect(fx.server.framesOf('typing')).toHaveLength(2));
   });
 });
 
 describe('read marks in the conversation summaries', () => {
   it("a visitor's summary follows the agents' mark (peerReadSeq), never lowered", async () => {
-    for (const body of ['one', 'two', 'three']) server.post('c1', body, { author: VISITOR });
+    for (const body of ['one', 'two', 'three']) fx.server.post('c1', body, { author: VISITOR });
     const client = visitor();
     const events = record(client);
     await connected(client);
@@ -132,7 +96,7 @@ describe('read marks in the conversation summaries', () => {
 
     const seen: (number | undefined)[] = [];
     client.on('read', (frame) => seen.push(client.conversation(frame.conversationId)?.peerReadSeq));
-    server.storeMark('c1', AGENT, 2);
+    fx.server.storeMark('c1', AGENT, 2);
     await vi.waitFor(() => expect(events.read).toHaveLength(1));
     // Applied before the `read` event, and announced as a `conversation` event.
     expect(seen).toEqual([2]);
@@ -140,25 +104,25 @@ describe('read marks in the conversation summaries', () => {
     expect(events.conversation.map(marks)).toEqual([{ readSeq: 0, peerReadSeq: 2 }]);
 
     // An older mark (frames crossing) changes nothing, and is not announced as a change.
-    server.broadcast({ t: 'read', conversationId: 'c1', reader: { kind: 'agent', id: 'a2' }, seq: 1 });
+    fx.server.broadcast({ t: 'read', conversationId: 'c1', reader: { kind: 'agent', id: 'a2' }, seq: 1 });
     await vi.waitFor(() => expect(events.read).toHaveLength(2));
     expect(client.conversation('c1')?.peerReadSeq).toBe(2);
     expect(events.conversation).toHaveLength(1);
   });
 
   it("an agent's summary: own mark is readSeq, the visitor's is peerReadSeq, a colleague's neither", async () => {
-    for (const body of ['one', 'two', 'three', 'four']) server.post('c1', body, { author: VISITOR });
+    for (const body of ['one', 'two', 'three', 'four']) fx.server.post('c1', body, { author: VISITOR });
     const client = agent();
     const events = record(client);
     await connected(client);
 
-    server.broadcast({ t: 'read', conversationId: 'c1', reader: { kind: 'agent', id: 'a2' }, seq: 4 });
-    server.storeMark('c1', VISITOR, 3);
+    fx.server.broadcast({ t: 'read', conversationId: 'c1', reader: { kind: 'agent', id: 'a2' }, seq: 4 });
+    fx.server.storeMark('c1', VISITOR, 3);
     await vi.waitFor(() => expect(events.read).toHaveLength(2));
     expect(marks(client.conversation('c1'))).toEqual({ readSeq: 0, peerReadSeq: 3 });
 
     // Our own mark, set in another tab: the server's echo reaches every socket of ours.
-    server.storeMark('c1', AGENT, 2);
+    fx.server.storeMark('c1', AGENT, 2);
     await vi.waitFor(() => expect(events.read).toHaveLength(3));
     expect(marks(client.conversation('c1'))).toEqual({ readSeq: 2, peerReadSeq: 3 });
     expect(events.conversation.map(marks)).toEqual([
@@ -167,11 +131,11 @@ describe('read marks in the conversation summaries', () => {
     ]);
     // This client already knew it: nothing is sent back.
     await sleep(30);
-    expect(server.framesOf('read')).toEqual([]);
+    expect(fx.server.framesOf('read')).toEqual([]);
   });
 
   it('markRead raises readSeq at once (up to lastSeq); the echo confirms it without another event', async () => {
-    for (const body of ['one', 'two', 'three']) server.post('c1', body);
+    for (const body of ['one', 'two', 'three']) fx.server.post('c1', body);
     const client = visitor();
     const events = record(client);
     await connected(client);
@@ -191,58 +155,58 @@ describe('read marks in the conversation summaries', () => {
         { t: 'read', conversationId: 'c1', reader: { kind: 'visitor', id: 'v1' }, seq: 3 },
       ]),
     );
-    expect(server.framesOf('read').map((f) => f.seq)).toEqual([9]);
+    expect(fx.server.framesOf('read').map((f) => f.seq)).toEqual([9]);
     expect(client.conversation('c1')?.readSeq).toBe(3);
     expect(events.conversation).toHaveLength(2);
   });
 
   it('a conversation frame never takes a mark back', async () => {
-    server.post('c1', 'one', { author: VISITOR });
-    server.post('c1', 'two');
+    fx.server.post('c1', 'one', { author: VISITOR });
+    fx.server.post('c1', 'two');
     const client = visitor();
     const events = record(client);
     await connected(client);
-    server.storeMark('c1', AGENT, 1);
+    fx.server.storeMark('c1', AGENT, 1);
     await vi.waitFor(() => expect(client.conversation('c1')?.peerReadSeq).toBe(1));
-    server.storeReads = false;
+    fx.server.storeReads = false;
     client.markRead('c1', 2);
 
     // Built before either mark was stored, delivered after them.
-    const [conn] = server.openSockets();
+    const [conn] = fx.server.openSockets();
     if (conn === undefined) throw new Error('not connected');
-    const stale = { ...server.summary(conn, 'c1'), readSeq: 0, peerReadSeq: 0 };
-    server.broadcast({ t: 'conversation', conversation: { ...stale, status: 'closed' } });
+    const stale = { ...fx.server.summary(conn, 'c1'), readSeq: 0, peerReadSeq: 0 };
+    fx.server.broadcast({ t: 'conversation', conversation: { ...stale, status: 'closed' } });
     await vi.waitFor(() => expect(client.conversation('c1')?.status).toBe('closed'));
     expect(marks(client.conversation('c1'))).toEqual({ readSeq: 2, peerReadSeq: 1 });
     expect(marks(events.conversation.at(-1))).toEqual({ readSeq: 2, peerReadSeq: 1 });
   });
 
   it('a mark lost with its socket is sent again after the reconnect, and the summary keeps it', async () => {
-    for (const body of ['one', 'two']) server.post('c1', body);
+    for (const body of ['one', 'two']) fx.server.post('c1', body);
     const client = visitor();
     await connected(client);
-    server.storeReads = false;
+    fx.server.storeReads = false;
     client.markRead('c1', 2);
-    await vi.waitFor(() => expect(server.framesOf('read')).toHaveLength(1));
+    await vi.waitFor(() => expect(fx.server.framesOf('read')).toHaveLength(1));
 
-    server.storeReads = true;
+    fx.server.storeReads = true;
     const atWelcome: (number | undefined)[] = [];
     client.on('welcome', (welcome) => {
       atWelcome.push(welcome.conversations[0]?.readSeq, client.conversation('c1')?.readSeq);
     });
     const events = record(client);
-    server.dropAll();
-    await vi.waitFor(() => expect(server.marks.get('c1 visitor:v1')).toBe(2));
+    fx.server.dropAll();
+    await vi.waitFor(() => expect(fx.server.marks.get('c1 visitor:v1')).toBe(2));
     // The server's welcome did not have it; the client's summary did all along.
     expect(atWelcome).toEqual([0, 2]);
     expect(events.conversation.map((c) => c.readSeq)).toEqual([2]);
-    expect(server.framesOf('read').map((f) => f.seq)).toEqual([2, 2]);
+    expect(fx.server.framesOf('read').map((f) => f.seq)).toEqual([2, 2]);
     await vi.waitFor(() => expect(events.read).toHaveLength(1));
     expect(client.conversation('c1')?.readSeq).toBe(2);
   });
 
   it('a mark made before the summary is known shows in the summary from the welcome on', async () => {
-    for (const body of ['one', 'two']) server.post('c1', body);
+    for (const body of ['one', 'two']) fx.server.post('c1', body);
     const client = visitor();
     const events = record(client);
     client.markRead('c1', 1);
@@ -250,6 +214,6 @@ describe('read marks in the conversation summaries', () => {
     await connected(client);
     expect(client.conversation('c1')?.readSeq).toBe(1);
     expect(events.conversation.map((c) => c.readSeq)).toEqual([1]);
-    await vi.waitFor(() => expect(server.marks.get('c1 visitor:v1')).toBe(1));
+    await vi.waitFor(() => expect(fx.server.marks.get('c1 visitor:v1')).toBe(1));
   });
 });

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import {
   CLIENT_EVENT_TYPES,
   ParleyClient,
@@ -6,7 +7,7 @@ import {
   type ClientEvents,
   type ParleyClientOptions,
 } from '../src/index';
-import { FakeServer, VISITOR_TOKEN } from './fakeServer';
+import { AGENT_COOKIE, FakeServer, VISITOR_TOKEN } from './fakeServer';
 
 export type Recorded = { [K in keyof ClientEvents]: ClientEvents[K][] };
 
@@ -33,4 +34,59 @@ export function visitorClient(server: FakeServer, options: Partial<ParleyClientO
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Same fast timings for an agent, authenticated by the fake server's cookie. */
+export function agentClient(server: FakeServer, options: Partial<ParleyClientOptions> = {}): ParleyClient {
+  return new ParleyClient({
+    url: server.url,
+    auth: { role: 'agent' },
+    headers: { cookie: AGENT_COOKIE },
+    WebSocketImpl: WebSocket,
+    backoff: { baseMs: 5, capMs: 20 },
+    resumeGraceMs: 50,
+    readDelayMs: 10,
+    ...options,
+  });
+}
+
+export interface FakeServerFixture {
+  /** The fake server of the running test. */
+  readonly server: FakeServer;
+  readonly visitor: (options?: Partial<ParleyClientOptions>) => ParleyClient;
+  readonly agent: (options?: Partial<ParleyClientOptions>) => ParleyClient;
+}
+
+/** A fresh fake server for every test, and every client made through the fixture closed after it. */
+export function useFakeServer(): FakeServerFixture {
+  let current: FakeServer | undefined;
+  const clients: ParleyClient[] = [];
+  const server = (): FakeServer => {
+    if (!current) throw new Error('the fake server exists only while a test runs');
+    return current;
+  };
+  const track = (client: ParleyClient): ParleyClient => {
+    clients.push(client);
+    return client;
+  };
+  beforeEach(async () => {
+    current = await FakeServer.start();
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await server().stop();
+    current = undefined;
+  });
+  return {
+    get server() {
+      return server();
+    },
+    visitor: (options) => track(visitorClient(server(), options)),
+    agent: (options) => track(agentClient(server(), options)),
+  };
+}
+
+export async function connected(client: ParleyClient): Promise<void> {
+  client.connect();
+  await vi.waitFor(() => expect(client.state).toBe('open'));
 }
