@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
 import {
@@ -6,29 +6,20 @@ import {
   agentSocket,
   createVisitor,
   http,
-  login,
   uuid,
   visitorSocket,
-  type AgentSession,
-  type TestServer,
   startTestServer,
+  useTestServer,
 } from './helpers';
 
-let server: TestServer;
-let owner: AgentSession;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    sendRate: { visitor: { perSecond: 1, burst: 5 }, agent: { perSecond: 20, burst: 60 } },
-  });
-  owner = await login(server, server.ownerEmail, server.ownerPassword);
+const t = useTestServer({
+  sendRate: { visitor: { perSecond: 1, burst: 5 }, agent: { perSecond: 20, burst: 60 } },
 });
-afterAll(async () => server.stop());
 
 const countMessages = async () =>
   Number(
     (
-      await server.ctx.db
+      await t.server.ctx.db
         .selectFrom('messages')
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow()
@@ -36,8 +27,8 @@ const countMessages = async () =>
   );
 
 async function readyVisitor() {
-  const v = await createVisitor(server, server.siteKey);
-  const ws = await visitorSocket(server, v.token);
+  const v = await createVisitor(t.server, t.server.siteKey);
+  const ws = await visitorSocket(t.server, v.token);
   await ws.next('welcome');
   return { ...v, ws };
 }
@@ -115,9 +106,9 @@ describe('WebSocket frames that are not right get an error frame and change noth
   });
 
   it('refuses a resume map naming too many conversations', async () => {
-    const v = await createVisitor(server, server.siteKey);
+    const v = await createVisitor(t.server, t.server.siteKey);
     const resume = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`c${i}`, 0]));
-    const ws = await visitorSocket(server, v.token, { resume });
+    const ws = await visitorSocket(t.server, v.token, { resume });
     expect(await ws.next('error')).toMatchObject({ code: 'bad_frame' });
     ws.close();
   });
@@ -147,24 +138,24 @@ describe('WebSocket frames that are not right get an error frame and change noth
   });
 
   it('requires hello first and refuses a second hello', async () => {
-    const v = await createVisitor(server, server.siteKey);
-    const ws = await RawSocket.open(server.wsUrl);
+    const v = await createVisitor(t.server, t.server.siteKey);
+    const ws = await RawSocket.open(t.server.wsUrl);
     ws.send({ t: 'send', clientMsgId: uuid(), body: 'sneaky' });
     expect(await ws.next('error')).toMatchObject({ code: 'not_authenticated' });
-    ws.send({ t: 'hello', v: 1, role: 'visitor', siteKey: server.siteKey, token: v.token });
+    ws.send({ t: 'hello', v: 1, role: 'visitor', siteKey: t.server.siteKey, token: v.token });
     await ws.next('welcome');
-    ws.send({ t: 'hello', v: 1, role: 'visitor', siteKey: server.siteKey, token: v.token });
+    ws.send({ t: 'hello', v: 1, role: 'visitor', siteKey: t.server.siteKey, token: v.token });
     expect(await ws.next('error')).toMatchObject({ code: 'already_authenticated' });
     ws.close();
   });
 
   it('refuses an unknown protocol version and a bad token', async () => {
-    const v = await createVisitor(server, server.siteKey);
-    const ws = await RawSocket.open(server.wsUrl);
-    ws.send({ t: 'hello', v: 99, role: 'visitor', siteKey: server.siteKey, token: v.token });
+    const v = await createVisitor(t.server, t.server.siteKey);
+    const ws = await RawSocket.open(t.server.wsUrl);
+    ws.send({ t: 'hello', v: 99, role: 'visitor', siteKey: t.server.siteKey, token: v.token });
     expect(await ws.next('error')).toMatchObject({ code: 'unsupported_version' });
     await ws.closed();
-    const bad = await visitorSocket(server, 'pv_not-a-real-token');
+    const bad = await visitorSocket(t.server, 'pv_not-a-real-token');
     expect(await bad.next('error')).toMatchObject({ code: 'unauthorized' });
     expect((await bad.closed()).code).toBe(4401);
   });
@@ -203,31 +194,31 @@ describe('WebSocket frames that are not right get an error frame and change noth
 
 describe('Origin checks on the WebSocket handshake', () => {
   it('visitors: only the site’s allowed origins', async () => {
-    const site = await http<{ site: { id: string; key: string } }>(server, 'POST', '/api/v1/sites', {
-      agent: owner,
+    const site = await http<{ site: { id: string; key: string } }>(t.server, 'POST', '/api/v1/sites', {
+      agent: t.owner,
       body: { name: 'Shop', allowedOrigins: ['https://shop.example.com'] },
     });
     const key = site.body.site.key;
-    const denied = await http(server, 'POST', '/api/v1/visitor/session', {
+    const denied = await http(t.server, 'POST', '/api/v1/visitor/session', {
       body: { siteKey: key },
       headers: { origin: 'https://evil.example.net' },
     });
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ error: { code: 'origin_not_allowed' } });
-    const ok = await http<{ token: string }>(server, 'POST', '/api/v1/visitor/session', {
+    const ok = await http<{ token: string }>(t.server, 'POST', '/api/v1/visitor/session', {
       body: { siteKey: key },
       headers: { origin: 'https://shop.example.com' },
     });
     expect(ok.status).toBe(201);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
 
-    const evil = await visitorSocket(server, ok.body.token, {
+    const evil = await visitorSocket(t.server, ok.body.token, {
       siteKey: key,
       origin: 'https://evil.example.net',
     });
     expect(await evil.next('error')).toMatchObject({ code: 'origin_not_allowed' });
     expect((await evil.closed()).code).toBe(4403);
-    const good = await visitorSocket(server, ok.body.token, {
+    const good = await visitorSocket(t.server, ok.body.token, {
       siteKey: key,
       origin: 'https://shop.example.com',
     });
@@ -236,23 +227,23 @@ describe('Origin checks on the WebSocket handshake', () => {
   });
 
   it('agents: only the console’s own origin', async () => {
-    const cross = await agentSocket(server, owner, { origin: 'https://evil.example.net' });
+    const cross = await agentSocket(t.server, t.owner, { origin: 'https://evil.example.net' });
     expect(await cross.next('error')).toMatchObject({ code: 'origin_not_allowed' });
     expect((await cross.closed()).code).toBe(4403);
-    const same = await agentSocket(server, owner, { origin: server.url });
+    const same = await agentSocket(t.server, t.owner, { origin: t.server.url });
     await same.next('welcome');
     same.close();
   });
 
   it('agents without a session are refused', async () => {
-    const ws = await RawSocket.open(server.wsUrl, { cookie: 'parley_session=forged' });
+    const ws = await RawSocket.open(t.server.wsUrl, { cookie: 'parley_session=forged' });
     ws.send({ t: 'hello', v: 1, role: 'agent' });
     expect(await ws.next('error')).toMatchObject({ code: 'unauthorized' });
     expect((await ws.closed()).code).toBe(4401);
   });
 
   it('404s upgrades on other paths', async () => {
-    const ws = new WebSocket(server.url.replace('http', 'ws') + '/not-ws');
+    const ws = new WebSocket(t.server.url.replace('http', 'ws') + '/not-ws');
     const err = await new Promise<Error>((resolve) => ws.once('error', resolve));
     expect(err.message).toContain('404');
   });
@@ -260,8 +251,8 @@ describe('Origin checks on the WebSocket handshake', () => {
 
 describe('REST bad input: 4xx JSON, nothing changed', () => {
   it('malformed JSON, invalid UTF-8, prototype keys, wrong types, too large, wrong media type', async () => {
-    const v = await createVisitor(server, server.siteKey);
-    const before = await server.ctx.db.selectFrom('sites').select('id').execute();
+    const v = await createVisitor(t.server, t.server.siteKey);
+    const before = await t.server.ctx.db.selectFrom('sites').select('id').execute();
     const cases: [
       string,
       { rawBody?: BodyInit; body?: unknown; headers?: Record<string, string> },
@@ -312,7 +303,7 @@ describe('REST bad input: 4xx JSON, nothing changed', () => {
       ],
     ];
     for (const [name, opts, status, code] of cases) {
-      const r = await http(server, 'POST', '/api/v1/sites', { ...opts, agent: owner });
+      const r = await http(t.server, 'POST', '/api/v1/sites', { ...opts, agent: t.owner });
       expect({ name, status: r.status, body: r.body }).toMatchObject({
         name,
         status,
@@ -320,15 +311,15 @@ describe('REST bad input: 4xx JSON, nothing changed', () => {
       });
       expect(r.headers.get('content-type')).toContain('application/json');
     }
-    expect(await server.ctx.db.selectFrom('sites').select('id').execute()).toEqual(before);
+    expect(await t.server.ctx.db.selectFrom('sites').select('id').execute()).toEqual(before);
     const conv = await http<{ conversation: { id: string } }>(
-      server,
+      t.server,
       'POST',
       '/api/v1/visitor/conversations',
       { visitorToken: v.token },
     );
     const blank = await http(
-      server,
+      t.server,
       'POST',
       `/api/v1/visitor/conversations/${conv.body.conversation.id}/messages`,
       {
@@ -337,14 +328,14 @@ describe('REST bad input: 4xx JSON, nothing changed', () => {
       },
     );
     expect(blank).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
-    const badUrl = await http(server, 'GET', '/api/v1/conversations/%zz', { visitorToken: v.token });
+    const badUrl = await http(t.server, 'GET', '/api/v1/conversations/%zz', { visitorToken: v.token });
     expect(badUrl).toMatchObject({
       status: 400,
       body: { error: { code: 'validation_failed' }, requestId: expect.any(String) as unknown },
     });
-    const unknown = await http(server, 'GET', '/api/v1/nope', { visitorToken: v.token });
+    const unknown = await http(t.server, 'GET', '/api/v1/nope', { visitorToken: v.token });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
-    const badSession = await http(server, 'POST', '/api/v1/visitor/session', {
+    const badSession = await http(t.server, 'POST', '/api/v1/visitor/session', {
       body: { siteKey: 'no-such-site' },
     });
     expect(badSession).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });

@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+/**
+ * The conversation log over real sockets and REST: round trip, idempotency, starting, resume and
+ * gap fetch, history paging, and the state changes (assign, close, reopen) written into the log.
+ */
+import { describe, expect, it } from 'vitest';
 import type { Message } from '@parley/protocol';
 import {
   agentSocket,
@@ -6,25 +10,15 @@ import {
   createSite,
   createVisitor,
   http,
-  login,
   uuid,
   visitorSocket,
-  type AgentSession,
-  type TestServer,
-  startTestServer,
+  useTestServer,
 } from './helpers';
 
-let server: TestServer;
-let owner: AgentSession;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  owner = await login(server, server.ownerEmail, server.ownerPassword);
-});
-afterAll(async () => server.stop());
+const t = useTestServer();
 
 async function dbMessages(conversationId: string) {
-  return server.ctx.db
+  return t.server.ctx.db
     .selectFrom('messages')
     .selectAll()
     .where('conversation_id', '=', conversationId)
@@ -34,10 +28,10 @@ async function dbMessages(conversationId: string) {
 
 describe('visitor → agent round trip over WebSocket', () => {
   it('delivers a message both ways with ack after commit, typing, and read marks', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const agentWs = await agentSocket(server, owner);
+    const visitor = await createVisitor(t.server, t.server.siteKey);
+    const agentWs = await agentSocket(t.server, t.owner);
     await agentWs.next('welcome');
-    const vws = await visitorSocket(server, visitor.token);
+    const vws = await visitorSocket(t.server, visitor.token);
     const welcome = await vws.next('welcome');
     expect(welcome.role).toBe('visitor');
     expect(welcome.conversations).toEqual([]);
@@ -81,14 +75,14 @@ describe('visitor → agent round trip over WebSocket', () => {
     });
     expect(await agentWs.next('ack')).toMatchObject({ clientMsgId: reply, seq: 2 });
     const got = await vws.next('msg', (f) => f.seq === 2);
-    expect(got.author).toMatchObject({ kind: 'agent', id: owner.agentId, name: 'Owner' });
+    expect(got.author).toMatchObject({ kind: 'agent', id: t.owner.agentId, name: 'Owner' });
     // First public reply assigns the conversation to the replying agent.
     const assigned = await agentWs.next(
       'conversation',
       (f) =>
         f.conversation.id === ack.conversationId &&
         'assigneeId' in f.conversation &&
-        f.conversation.assigneeId === owner.agentId,
+        f.conversation.assigneeId === t.owner.agentId,
     );
     expect(assigned.conversation).toMatchObject({ firstResponseAt: expect.any(String) as unknown });
 
@@ -109,8 +103,8 @@ describe('visitor → agent round trip over WebSocket', () => {
 
 describe('idempotency (clientMsgId)', () => {
   it('returns the original seq for a duplicate and rejects a different body', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const ws = await visitorSocket(server, visitor.token);
+    const visitor = await createVisitor(t.server, t.server.siteKey);
+    const ws = await visitorSocket(t.server, visitor.token);
     await ws.next('welcome');
     const id = uuid();
     ws.send({ t: 'send', clientMsgId: id, body: 'first' });
@@ -133,7 +127,7 @@ describe('idempotency (clientMsgId)', () => {
 
     // Over REST as well, with the same key space.
     const rest = await http<{ message: Message; duplicate: boolean }>(
-      server,
+      t.server,
       'POST',
       `/api/v1/visitor/conversations/${a1.conversationId}/messages`,
       {
@@ -147,9 +141,9 @@ describe('idempotency (clientMsgId)', () => {
   });
 
   it('stores one message when the same send races on two sockets', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const a = await visitorSocket(server, visitor.token);
-    const b = await visitorSocket(server, visitor.token);
+    const visitor = await createVisitor(t.server, t.server.siteKey);
+    const a = await visitorSocket(t.server, visitor.token);
+    const b = await visitorSocket(t.server, visitor.token);
     await Promise.all([a.next('welcome'), b.next('welcome')]);
     const id = uuid();
     a.send({ t: 'send', clientMsgId: id, body: 'racing' });
@@ -166,11 +160,11 @@ describe('idempotency (clientMsgId)', () => {
 
 describe('starting conversations', () => {
   it('N parallel starts for one visitor create exactly one conversation', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
+    const visitor = await createVisitor(t.server, t.server.siteKey);
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         http<{ conversation: { id: string }; created: boolean }>(
-          server,
+          t.server,
           'POST',
           '/api/v1/visitor/conversations',
           { visitorToken: visitor.token },
@@ -181,7 +175,7 @@ describe('starting conversations', () => {
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(19);
-    const rows = await server.ctx.db
+    const rows = await t.server.ctx.db
       .selectFrom('conversations')
       .select('id')
       .where('visitor_id', '=', visitor.visitorId)
@@ -190,8 +184,10 @@ describe('starting conversations', () => {
   });
 
   it('N parallel first messages (no conversationId) from one visitor land in one conversation with gap-free seqs', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const sockets = await Promise.all(Array.from({ length: 5 }, () => visitorSocket(server, visitor.token)));
+    const visitor = await createVisitor(t.server, t.server.siteKey);
+    const sockets = await Promise.all(
+      Array.from({ length: 5 }, () => visitorSocket(t.server, visitor.token)),
+    );
     await Promise.all(sockets.map((s) => s.next('welcome')));
     sockets.forEach((s, i) => {
       for (let k = 0; k < 4; k++)
@@ -208,8 +204,8 @@ describe('starting conversations', () => {
 
 describe('resume and gap fetch', () => {
   it('a client that reconnects with resume gets exactly what it missed, private notes excluded', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const v1 = await visitorSocket(server, visitor.token);
+    const visitor = await createVisitor(t.server, t.server.siteKey);
+    const v1 = await visitorSocket(t.server, visitor.token);
     await v1.next('welcome');
     v1.send({ t: 'send', clientMsgId: uuid(), body: 'm1' });
     const { conversationId } = await v1.next('ack');
@@ -224,14 +220,14 @@ describe('resume and gap fetch', () => {
       ['note for colleagues', true],
       ['a2', false],
     ] as const) {
-      const r = await http(server, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
-        agent: owner,
+      const r = await http(t.server, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
+        agent: t.owner,
         body: { clientMsgId: uuid(), body, private: priv },
       });
       expect(r.status).toBe(201);
     }
 
-    const v2 = await visitorSocket(server, visitor.token, { resume: { [conversationId]: 2 } });
+    const v2 = await visitorSocket(t.server, visitor.token, { resume: { [conversationId]: 2 } });
     const welcome = await v2.next('welcome');
     expect(welcome.conversations).toEqual([expect.objectContaining({ id: conversationId, lastSeq: 5 })]);
     await v2.next('msg', (m) => m.seq === 5);
@@ -249,38 +245,38 @@ describe('resume and gap fetch', () => {
     expect(hist).toMatchObject({ ref: 'g1', lastSeq: 5 });
     expect(hist.messages.map((m) => m.body)).toEqual(['m1', 'm2', 'a1', 'a2']);
     const agentView = await http<{ messages: Message[]; hasMore: boolean }>(
-      server,
+      t.server,
       'GET',
       `/api/v1/conversations/${conversationId}/messages?after=0&limit=2`,
-      { agent: owner },
+      { agent: t.owner },
     );
     expect(agentView.body.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(agentView.body.hasMore).toBe(true);
     const rest = await http<{ messages: Message[] }>(
-      server,
+      t.server,
       'GET',
       `/api/v1/conversations/${conversationId}/messages?after=2`,
-      { agent: owner },
+      { agent: t.owner },
     );
     expect(rest.body.messages.map((m) => m.body)).toEqual(['a1', 'note for colleagues', 'a2']);
     v2.close();
   });
 
   it('events produced while a socket is being welcomed are not lost', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const ws = await visitorSocket(server, visitor.token);
+    const visitor = await createVisitor(t.server, t.server.siteKey);
+    const ws = await visitorSocket(t.server, visitor.token);
     await ws.next('welcome');
     ws.send({ t: 'send', clientMsgId: uuid(), body: 'start' });
     const { conversationId } = await ws.next('ack');
     // An agent connects while replies are being written concurrently; it must see all of them
     // through resume or live events, with nothing missing.
     const writes = Array.from({ length: 10 }, (_, i) =>
-      http(server, 'POST', `/api/v1/visitor/conversations/${conversationId}/messages`, {
+      http(t.server, 'POST', `/api/v1/visitor/conversations/${conversationId}/messages`, {
         visitorToken: visitor.token,
         body: { clientMsgId: uuid(), body: `burst ${i}` },
       }),
     );
-    const agent = await agentSocket(server, owner, { resume: { [conversationId]: 0 } });
+    const agent = await agentSocket(t.server, t.owner, { resume: { [conversationId]: 0 } });
     await Promise.all(writes);
     await agent.next('msg', (m) => m.conversationId === conversationId && m.seq === 11);
     const seqs = new Set(
@@ -295,127 +291,30 @@ describe('resume and gap fetch', () => {
   });
 });
 
-describe('isolation between visitors, sites and agents', () => {
-  it('a visitor cannot read, write or resume another visitor’s conversation', async () => {
-    const alice = await createVisitor(server, server.siteKey);
-    const mallory = await createVisitor(server, server.siteKey);
-    const a = await visitorSocket(server, alice.token);
-    await a.next('welcome');
-    a.send({ t: 'send', clientMsgId: uuid(), body: 'private to alice' });
-    const { conversationId } = await a.next('ack');
-
-    const m = await visitorSocket(server, mallory.token, { resume: { [conversationId]: 0 } });
-    await m.next('welcome');
-    expect(await m.next('error')).toMatchObject({ code: 'not_found', ref: conversationId });
-    m.send({ t: 'fetch', ref: 'x', conversationId, afterSeq: 0 });
-    expect(await m.next('error', (e) => e.ref === 'x')).toMatchObject({ code: 'not_found' });
-    const sendId = uuid();
-    m.send({ t: 'send', clientMsgId: sendId, conversationId, body: 'hijack' });
-    expect(await m.next('error', (e) => e.ref === sendId)).toMatchObject({ code: 'not_found' });
-    m.send({ t: 'typing', conversationId });
-    m.send({ t: 'read', conversationId, seq: 1 });
-    await m.next('error', (e) => e.code === 'not_found' && e.ref === undefined);
-    expect(m.all('msg')).toEqual([]);
-    const rest = await http(server, 'GET', `/api/v1/visitor/conversations/${conversationId}/messages`, {
-      visitorToken: mallory.token,
-    });
-    expect(rest.status).toBe(404);
-    expect((await dbMessages(conversationId)).map((r) => r.body)).toEqual(['private to alice']);
-    a.close();
-    m.close();
-  });
-
-  it('an agent sees only the sites it belongs to', async () => {
-    const other = await createSite(server, owner);
-    const outsider = await createAgent(server, owner, { siteIds: [other.id] });
-    const visitor = await createVisitor(server, server.siteKey);
-    const r = await http<{ conversation: { id: string } }>(server, 'POST', '/api/v1/visitor/conversations', {
-      visitorToken: visitor.token,
-    });
-    const id = r.body.conversation.id;
-
-    expect((await http(server, 'GET', `/api/v1/conversations/${id}`, { agent: outsider })).status).toBe(404);
-    expect(
-      (await http(server, 'GET', `/api/v1/conversations/${id}/messages`, { agent: outsider })).status,
-    ).toBe(404);
-    expect(
-      (await http(server, 'POST', `/api/v1/conversations/${id}/close`, { agent: outsider })).status,
-    ).toBe(404);
-    expect((await http(server, 'GET', `/api/v1/sites/${server.siteId}`, { agent: outsider })).status).toBe(
-      403,
-    );
-    const list = await http<{ conversations: { id: string }[] }>(
-      server,
-      'GET',
-      '/api/v1/conversations?status=all',
-      { agent: outsider },
-    );
-    expect(list.body.conversations.map((c) => c.id)).not.toContain(id);
-    const inbox = await http<{ conversations: unknown[] }>(
-      server,
-      'GET',
-      `/api/v1/conversations?siteId=${server.siteId}`,
-      { agent: outsider },
-    );
-    expect(inbox.body.conversations).toEqual([]);
-
-    const ws = await agentSocket(server, outsider);
-    const welcome = await ws.next('welcome');
-    expect(welcome.conversations.map((c) => c.id)).not.toContain(id);
-    const vws = await visitorSocket(server, visitor.token);
-    await vws.next('welcome');
-    vws.send({ t: 'send', clientMsgId: uuid(), body: 'only for site 1 agents' });
-    await vws.next('ack');
-    const sendId = uuid();
-    ws.send({ t: 'send', clientMsgId: sendId, conversationId: id, body: 'intrude' });
-    expect(await ws.next('error', (e) => e.ref === sendId)).toMatchObject({ code: 'not_found' });
-    expect(ws.all('msg')).toEqual([]);
-    ws.close();
-    vws.close();
-  });
-
-  it('a visitor token is bound to its site', async () => {
-    const other = await createSite(server, owner);
-    const visitor = await createVisitor(server, server.siteKey);
-    const ws = await visitorSocket(server, visitor.token, { siteKey: other.key });
-    expect(await ws.next('error')).toMatchObject({ code: 'unauthorized' });
-    expect((await ws.closed()).code).toBe(4401);
-    // Presenting it to another site's session endpoint yields a new visitor, not the old one.
-    const s = await http<{ visitor: { id: string }; created: boolean }>(
-      server,
-      'POST',
-      '/api/v1/visitor/session',
-      { body: { siteKey: other.key, token: visitor.token } },
-    );
-    expect(s.body.created).toBe(true);
-    expect(s.body.visitor.id).not.toBe(visitor.visitorId);
-  });
-});
-
 describe('visitor history', () => {
   it('pages a returning visitor’s conversations newest first', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
+    const visitor = await createVisitor(t.server, t.server.siteKey);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await http<{ conversation: { id: string } }>(
-        server,
+        t.server,
         'POST',
         '/api/v1/visitor/conversations',
         { visitorToken: visitor.token },
       );
       ids.push(r.body.conversation.id);
-      await http(server, 'POST', `/api/v1/visitor/conversations/${r.body.conversation.id}/close`, {
+      await http(t.server, 'POST', `/api/v1/visitor/conversations/${r.body.conversation.id}/close`, {
         visitorToken: visitor.token,
       });
     }
     type Page = { conversations: { id: string; status: string }[]; nextCursor: string | null };
-    const first = await http<Page>(server, 'GET', '/api/v1/visitor/conversations?limit=2', {
+    const first = await http<Page>(t.server, 'GET', '/api/v1/visitor/conversations?limit=2', {
       visitorToken: visitor.token,
     });
     expect(first.body.conversations.map((c) => c.id)).toEqual([ids[2], ids[1]]);
     expect(first.body.nextCursor).not.toBeNull();
     const second = await http<Page>(
-      server,
+      t.server,
       'GET',
       `/api/v1/visitor/conversations?limit=2&before=${encodeURIComponent(first.body.nextCursor ?? '')}`,
       { visitorToken: visitor.token },
@@ -424,119 +323,29 @@ describe('visitor history', () => {
       conversations: [expect.objectContaining({ id: ids[0], status: 'closed' })],
       nextCursor: null,
     });
-    const bad = await http(server, 'GET', '/api/v1/visitor/conversations?before=garbage', {
+    const bad = await http(t.server, 'GET', '/api/v1/visitor/conversations?before=garbage', {
       visitorToken: visitor.token,
     });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
   });
 });
 
-describe('sneak peek', () => {
-  it('follows the site switch, also for sockets already open', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const vws = await visitorSocket(server, visitor.token);
-    await vws.next('welcome');
-    vws.send({ t: 'send', clientMsgId: uuid(), body: 'hi' });
-    const { conversationId } = await vws.next('ack');
-    const aws = await agentSocket(server, owner);
-    await aws.next('welcome');
-
-    vws.send({ t: 'typing', conversationId, preview: 'visible draft' });
-    expect(await aws.next('typing')).toMatchObject({ preview: 'visible draft' });
-
-    const off = await http(server, 'PATCH', `/api/v1/sites/${server.siteId}`, {
-      agent: owner,
-      body: { settings: { sneakPeek: false } },
-    });
-    expect(off).toMatchObject({ status: 200, body: { site: { settings: { sneakPeek: false } } } });
-    vws.send({ t: 'typing', conversationId, preview: 'private draft' });
-    const typing = await aws.next('typing');
-    expect(typing.author.kind).toBe('visitor');
-    expect(typing).not.toHaveProperty('preview');
-
-    await http(server, 'PATCH', `/api/v1/sites/${server.siteId}`, {
-      agent: owner,
-      body: { settings: { sneakPeek: true } },
-    });
-    vws.close();
-    aws.close();
-  });
-});
-
-describe('private notes', () => {
-  it('are delivered to agents and never to the visitor', async () => {
-    const visitor = await createVisitor(server, server.siteKey);
-    const vws = await visitorSocket(server, visitor.token);
-    await vws.next('welcome');
-    vws.send({ t: 'send', clientMsgId: uuid(), body: 'question' });
-    const { conversationId } = await vws.next('ack');
-    const aws = await agentSocket(server, owner);
-    await aws.next('welcome');
-    aws.send({
-      t: 'send',
-      clientMsgId: uuid(),
-      conversationId,
-      body: 'this customer is a VIP',
-      private: true,
-    });
-    await aws.next('ack');
-    aws.send({ t: 'send', clientMsgId: uuid(), conversationId, body: 'public answer' });
-    await aws.next('ack');
-    expect(await aws.next('msg', (m) => m.private)).toMatchObject({ body: 'this customer is a VIP' });
-    await vws.next('msg', (m) => m.body === 'public answer');
-    expect(vws.all('msg').map((m) => m.body)).toEqual(['question', 'public answer']);
-    const visitorList = await http<{ conversations: { lastSeq: number }[] }>(
-      server,
-      'GET',
-      '/api/v1/visitor/conversations',
-      { visitorToken: visitor.token },
-    );
-    expect(JSON.stringify(visitorList.body)).not.toContain('VIP');
-    // Visitors cannot write notes.
-    const id = uuid();
-    vws.send({ t: 'send', clientMsgId: id, conversationId, body: 'x', private: true });
-    expect(await vws.next('error', (e) => e.ref === id)).toMatchObject({ code: 'forbidden' });
-
-    // A trailing note does not even show in the visitor's lastSeq.
-    aws.send({ t: 'send', clientMsgId: uuid(), conversationId, body: 'second note', private: true });
-    await aws.next('ack', (a) => a.seq === 4);
-    const mine = await http<{ conversations: { lastSeq: number }[] }>(
-      server,
-      'GET',
-      '/api/v1/visitor/conversations',
-      { visitorToken: visitor.token },
-    );
-    expect(mine.body.conversations[0]?.lastSeq).toBe(3);
-    vws.send({ t: 'fetch', ref: 'h', conversationId, afterSeq: 0 });
-    expect(await vws.next('history')).toMatchObject({ lastSeq: 3, hasMore: false });
-    const agentSide = await http<{ conversation: { lastSeq: number } }>(
-      server,
-      'GET',
-      `/api/v1/conversations/${conversationId}`,
-      { agent: owner },
-    );
-    expect(agentSide.body.conversation.lastSeq).toBe(4);
-    vws.close();
-    aws.close();
-  });
-});
-
 describe('assign, close, reopen', () => {
   it('changes state, writes system lines into the log, and notifies both sides', async () => {
-    const colleague = await createAgent(server, owner, { name: 'Colleague' });
-    const visitor = await createVisitor(server, server.siteKey);
-    const vws = await visitorSocket(server, visitor.token);
+    const colleague = await createAgent(t.server, t.owner, { name: 'Colleague' });
+    const visitor = await createVisitor(t.server, t.server.siteKey);
+    const vws = await visitorSocket(t.server, visitor.token);
     await vws.next('welcome');
     vws.send({ t: 'send', clientMsgId: uuid(), body: 'help' });
     const { conversationId } = await vws.next('ack');
-    const cws = await agentSocket(server, colleague);
+    const cws = await agentSocket(t.server, colleague);
     await cws.next('welcome');
 
     const assign = await http<{ conversation: { assigneeId: string } }>(
-      server,
+      t.server,
       'POST',
       `/api/v1/conversations/${conversationId}/assign`,
-      { agent: owner, body: { agentId: colleague.agentId } },
+      { agent: t.owner, body: { agentId: colleague.agentId } },
     );
     expect(assign.status).toBe(200);
     expect(assign.body.conversation.assigneeId).toBe(colleague.agentId);
@@ -559,7 +368,7 @@ describe('assign, close, reopen', () => {
     expect(seenByVisitor.conversation).not.toHaveProperty('assigneeId');
 
     const close = await http<{ conversation: { status: string; closedAt: string } }>(
-      server,
+      t.server,
       'POST',
       `/api/v1/conversations/${conversationId}/close`,
       { agent: colleague },
@@ -583,12 +392,12 @@ describe('assign, close, reopen', () => {
       conversationId,
     );
 
-    await http(server, 'POST', `/api/v1/conversations/${conversationId}/close`, { agent: colleague });
+    await http(t.server, 'POST', `/api/v1/conversations/${conversationId}/close`, { agent: colleague });
     const reopen = await http<{ conversation: { status: string } }>(
-      server,
+      t.server,
       'POST',
       `/api/v1/conversations/${conversationId}/reopen`,
-      { agent: owner },
+      { agent: t.owner },
     );
     expect(reopen.body.conversation.status).toBe('open');
     const log = await dbMessages(conversationId);
@@ -601,10 +410,10 @@ describe('assign, close, reopen', () => {
       'Owner reopened the conversation',
     ]);
     // Assigning to an agent without access to the site is refused.
-    const other = await createSite(server, owner);
-    const outsider = await createAgent(server, owner, { siteIds: [other.id] });
-    const bad = await http(server, 'POST', `/api/v1/conversations/${conversationId}/assign`, {
-      agent: owner,
+    const other = await createSite(t.server, t.owner);
+    const outsider = await createAgent(t.server, t.owner, { siteIds: [other.id] });
+    const bad = await http(t.server, 'POST', `/api/v1/conversations/${conversationId}/assign`, {
+      agent: t.owner,
       body: { agentId: outsider.agentId },
     });
     expect(bad.status).toBe(422);

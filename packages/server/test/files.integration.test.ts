@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MemoryStorage, ParleyClient, uploadFile } from '@parley/client';
 import type { Attachment, Message } from '@parley/protocol';
@@ -8,22 +8,13 @@ import {
   createSite,
   createVisitor,
   http,
-  login,
   uuid,
   visitorSocket,
   type AgentSession,
-  type TestServer,
-  startTestServer,
+  useTestServer,
 } from './helpers';
 
-let server: TestServer;
-let owner: AgentSession;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  owner = await login(server, server.ownerEmail, server.ownerPassword);
-});
-afterAll(async () => server.stop());
+const t = useTestServer();
 
 // The smallest valid PNG: 1×1, one transparent pixel.
 const PNG = Buffer.from(
@@ -39,7 +30,7 @@ async function upload(
   auth: { visitorToken?: string; agent?: AgentSession },
   contentType = 'application/octet-stream',
 ) {
-  return http<{ file: Attachment }>(server, 'POST', path, {
+  return http<{ file: Attachment }>(t.server, 'POST', path, {
     ...auth,
     rawBody: new Uint8Array(bytes),
     headers: { 'content-type': contentType },
@@ -48,7 +39,7 @@ async function upload(
 
 describe('files', () => {
   it('a visitor uploads an image and sends it; the agent receives the attachment and can download it', async () => {
-    const v = await createVisitor(server, server.siteKey);
+    const v = await createVisitor(t.server, t.server.siteKey);
     const up = await upload(
       '/api/v1/visitor/files?name=' + encodeURIComponent('../../etc/screen shot "1".png'),
       PNG,
@@ -63,9 +54,9 @@ describe('files', () => {
       size: PNG.length,
     });
 
-    const agent = await agentSocket(server, owner);
+    const agent = await agentSocket(t.server, t.owner);
     await agent.next('welcome');
-    const vws = await visitorSocket(server, v.token);
+    const vws = await visitorSocket(t.server, v.token);
     await vws.next('welcome');
     const id = uuid();
     vws.send({ t: 'send', clientMsgId: id, body: '', attachmentIds: [up.body.file.id] });
@@ -73,14 +64,14 @@ describe('files', () => {
     const msg = await agent.next('msg', (m) => m.clientMsgId === id);
     expect(msg.attachments).toEqual([up.body.file]);
     const conv = await http<{ conversation: { lastMessagePreview: string } }>(
-      server,
+      t.server,
       'GET',
       `/api/v1/conversations/${ack.conversationId}`,
-      { agent: owner },
+      { agent: t.owner },
     );
     expect(conv.body.conversation.lastMessagePreview).toBe('📎 screen shot 1.png');
 
-    const dl = await fetch(server.url + up.body.file.url);
+    const dl = await fetch(t.server.url + up.body.file.url);
     expect(dl.status).toBe(200);
     expect(Buffer.from(await dl.arrayBuffer())).toEqual(PNG);
     expect(dl.headers.get('content-type')).toBe('image/png');
@@ -99,16 +90,18 @@ describe('files', () => {
   });
 
   it('non-images download as attachments; a wrong token is a 404', async () => {
-    const up = await upload(`/api/v1/files?name=invoice.pdf&siteId=${server.siteId}`, PDF, { agent: owner });
+    const up = await upload(`/api/v1/files?name=invoice.pdf&siteId=${t.server.siteId}`, PDF, {
+      agent: t.owner,
+    });
     expect(up.body.file.contentType).toBe('application/pdf');
-    const dl = await fetch(server.url + up.body.file.url);
+    const dl = await fetch(t.server.url + up.body.file.url);
     expect(dl.headers.get('content-disposition')).toMatch(/^attachment; filename="invoice.pdf"/);
-    const wrong = await fetch(`${server.url}/files/${up.body.file.id}/not-the-token/invoice.pdf`);
+    const wrong = await fetch(`${t.server.url}/files/${up.body.file.id}/not-the-token/invoice.pdf`);
     expect(wrong.status).toBe(404);
   });
 
   it('refuses executables, empty and oversized files, and uploads without credentials', async () => {
-    const v = await createVisitor(server, server.siteKey);
+    const v = await createVisitor(t.server, t.server.siteKey);
     expect(
       await upload('/api/v1/visitor/files?name=setup.exe', EXE, { visitorToken: v.token }),
     ).toMatchObject({
@@ -123,44 +116,44 @@ describe('files', () => {
     });
     expect(big).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
     expect((await upload('/api/v1/visitor/files?name=x.png', PNG, {})).status).toBe(401);
-    expect((await upload('/api/v1/files?name=x.png', PNG, { agent: owner })).status).toBe(400);
+    expect((await upload('/api/v1/files?name=x.png', PNG, { agent: t.owner })).status).toBe(400);
     const text = await upload('/api/v1/visitor/files?name=notes.txt', Buffer.from('plain text, ünïcode'), {
       visitorToken: v.token,
     });
     expect(text.body.file.contentType).toBe('text/plain; charset=utf-8');
-    const rows = await server.ctx.db.selectFrom('files').select('name').execute();
+    const rows = await t.server.ctx.db.selectFrom('files').select('name').execute();
     expect(rows.map((r) => r.name)).not.toContain('setup.exe');
   });
 
   it('nobody can attach a file they did not upload, or one from another site', async () => {
-    const alice = await createVisitor(server, server.siteKey);
-    const mallory = await createVisitor(server, server.siteKey);
+    const alice = await createVisitor(t.server, t.server.siteKey);
+    const mallory = await createVisitor(t.server, t.server.siteKey);
     const aliceFile = await upload('/api/v1/visitor/files?name=a.png', PNG, { visitorToken: alice.token });
-    const m = await visitorSocket(server, mallory.token);
+    const m = await visitorSocket(t.server, mallory.token);
     await m.next('welcome');
     const id = uuid();
     m.send({ t: 'send', clientMsgId: id, body: 'look', attachmentIds: [aliceFile.body.file.id] });
     expect(await m.next('error', (e) => e.ref === id)).toMatchObject({ code: 'not_found' });
     m.close();
 
-    const other = await createSite(server, owner);
-    const outsider = await createAgent(server, owner, { siteIds: [other.id] });
+    const other = await createSite(t.server, t.owner);
+    const outsider = await createAgent(t.server, t.owner, { siteIds: [other.id] });
     expect(
-      (await upload(`/api/v1/files?name=x.png&siteId=${server.siteId}`, PNG, { agent: outsider })).status,
+      (await upload(`/api/v1/files?name=x.png&siteId=${t.server.siteId}`, PNG, { agent: outsider })).status,
     ).toBe(403);
-    const otherFile = await upload(`/api/v1/files?name=x.png&siteId=${other.id}`, PNG, { agent: owner });
+    const otherFile = await upload(`/api/v1/files?name=x.png&siteId=${other.id}`, PNG, { agent: t.owner });
     const conv = await http<{ conversation: { id: string } }>(
-      server,
+      t.server,
       'POST',
       '/api/v1/visitor/conversations',
       { visitorToken: alice.token },
     );
-    const send = await http(server, 'POST', `/api/v1/conversations/${conv.body.conversation.id}/messages`, {
-      agent: owner,
+    const send = await http(t.server, 'POST', `/api/v1/conversations/${conv.body.conversation.id}/messages`, {
+      agent: t.owner,
       body: { clientMsgId: uuid(), body: 'wrong site', attachmentIds: [otherFile.body.file.id] },
     });
     expect(send).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
-    const stored = await server.ctx.db
+    const stored = await t.server.ctx.db
       .selectFrom('messages')
       .select('body')
       .where('conversation_id', '=', conv.body.conversation.id)
@@ -169,21 +162,23 @@ describe('files', () => {
   });
 
   it('attachments of private notes never reach the visitor', async () => {
-    const v = await createVisitor(server, server.siteKey);
+    const v = await createVisitor(t.server, t.server.siteKey);
     const conv = await http<{ conversation: { id: string } }>(
-      server,
+      t.server,
       'POST',
       '/api/v1/visitor/conversations',
       { visitorToken: v.token },
     );
-    const f = await upload(`/api/v1/files?name=internal.pdf&siteId=${server.siteId}`, PDF, { agent: owner });
-    const note = await http(server, 'POST', `/api/v1/conversations/${conv.body.conversation.id}/messages`, {
-      agent: owner,
+    const f = await upload(`/api/v1/files?name=internal.pdf&siteId=${t.server.siteId}`, PDF, {
+      agent: t.owner,
+    });
+    const note = await http(t.server, 'POST', `/api/v1/conversations/${conv.body.conversation.id}/messages`, {
+      agent: t.owner,
       body: { clientMsgId: uuid(), attachmentIds: [f.body.file.id], private: true },
     });
     expect(note.status).toBe(201);
     const seen = await http<{ messages: Message[] }>(
-      server,
+      t.server,
       'GET',
       `/api/v1/visitor/conversations/${conv.body.conversation.id}/messages`,
       { visitorToken: v.token },
@@ -192,9 +187,9 @@ describe('files', () => {
   });
 
   it('the client library uploads and sends attachments, and keeps them in its outbox', async () => {
-    const v = await createVisitor(server, server.siteKey);
+    const v = await createVisitor(t.server, t.server.siteKey);
     const file = await uploadFile(
-      server.url,
+      t.server.url,
       { role: 'visitor', token: v.token },
       new Uint8Array(PNG),
       'photo.png',
@@ -202,9 +197,9 @@ describe('files', () => {
     expect(file).toMatchObject({ name: 'photo.png', contentType: 'image/png' });
     const storage = new MemoryStorage();
     const client = new ParleyClient({
-      url: server.wsUrl,
+      url: t.server.wsUrl,
       WebSocketImpl: WebSocket,
-      auth: { role: 'visitor', siteKey: server.siteKey, token: v.token },
+      auth: { role: 'visitor', siteKey: t.server.siteKey, token: v.token },
       persist: { storage, key: 'outbox' },
     });
     // Written before connecting: it waits in the outbox with its attachment, then goes out.
@@ -212,7 +207,7 @@ describe('files', () => {
     expect(client.pending()[0]?.attachmentIds).toEqual([file.id]);
     client.connect();
     const ack = await handle.acked;
-    const stored = await server.ctx.db
+    const stored = await t.server.ctx.db
       .selectFrom('messages')
       .select('attachments')
       .where('id', '=', ack.messageId)
@@ -221,8 +216,8 @@ describe('files', () => {
     client.close();
 
     const agentFile = await uploadFile(
-      server.url,
-      { role: 'agent', siteId: server.siteId, csrfToken: owner.csrfToken, cookie: owner.cookie },
+      t.server.url,
+      { role: 'agent', siteId: t.server.siteId, csrfToken: t.owner.csrfToken, cookie: t.owner.cookie },
       new Uint8Array(PDF),
       'terms.pdf',
     );

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { decodeServerFrame, type ServerFrame, type ServerFrameOf } from '@parley/protocol';
 import { startServer, type RunningServer } from '../src/server';
@@ -59,6 +60,37 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     async stop() {
       await server.close();
       await database.drop();
+    },
+  };
+}
+
+export interface TestServerFixture {
+  readonly server: TestServer;
+  /** The owner, signed in (its one-time password already replaced). */
+  readonly owner: AgentSession;
+}
+
+/** One server for the test file, with the owner signed in; stopped after the file's last test. */
+export function useTestServer(overrides: Partial<ServerConfig> = {}): TestServerFixture {
+  let state: { server: TestServer; owner: AgentSession } | undefined;
+  const current = () => {
+    if (!state) throw new Error('the test server exists only while this file runs its tests');
+    return state;
+  };
+  beforeAll(async () => {
+    const server = await startTestServer(overrides);
+    state = { server, owner: await login(server, server.ownerEmail, server.ownerPassword) };
+  });
+  afterAll(async () => {
+    await state?.server.stop();
+    state = undefined;
+  });
+  return {
+    get server() {
+      return current().server;
+    },
+    get owner() {
+      return current().owner;
     },
   };
 }

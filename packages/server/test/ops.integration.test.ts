@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../src/app';
-import { createVisitor, http, uuid, visitorSocket, type TestServer, startTestServer } from './helpers';
+import { createVisitor, http, uuid, useTestServer, visitorSocket } from './helpers';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => server.stop());
+const t = useTestServer();
 
 describe('operations endpoints', () => {
   it('/healthz reports the database check', async () => {
     const r = await http<{ status: string; checks: { database: { ok: boolean } } }>(
-      server,
+      t.server,
       'GET',
       '/healthz',
     );
@@ -21,12 +17,12 @@ describe('operations endpoints', () => {
   });
 
   it('/metrics exposes connections, messages and latencies in Prometheus text format', async () => {
-    const v = await createVisitor(server, server.siteKey);
-    const ws = await visitorSocket(server, v.token);
+    const v = await createVisitor(t.server, t.server.siteKey);
+    const ws = await visitorSocket(t.server, v.token);
     await ws.next('welcome');
     ws.send({ t: 'send', clientMsgId: uuid(), body: 'count me' });
     await ws.next('ack');
-    const r = await fetch(server.url + '/metrics');
+    const r = await fetch(t.server.url + '/metrics');
     expect(r.headers.get('content-type')).toContain('text/plain');
     const text = await r.text();
     expect(text).toMatch(/parley_ws_connections\{role="visitor"\} 1/);
@@ -40,7 +36,7 @@ describe('operations endpoints', () => {
   });
 
   it('echoes a caller-supplied request id', async () => {
-    const r = await http(server, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-abc-123' } });
+    const r = await http(t.server, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-abc-123' } });
     expect(r.headers.get('x-request-id')).toBe('trace-abc-123');
   });
 });
@@ -50,7 +46,7 @@ describe('OpenAPI', () => {
     const r = await http<{
       openapi: string;
       paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
-    }>(server, 'GET', '/api/openapi.json');
+    }>(t.server, 'GET', '/api/openapi.json');
     expect(r.body.openapi).toBe('3.1.0');
     const documented = new Set(
       Object.entries(r.body.paths).flatMap(([p, ops]) =>
@@ -58,7 +54,7 @@ describe('OpenAPI', () => {
       ),
     );
     // Every route the server registered under /api/v1 (and /healthz) is in the document.
-    const registered = registeredRoutes(server.app).filter(
+    const registered = registeredRoutes(t.server.app).filter(
       (r) => r.path.startsWith('/api/v1/') || r.path === '/healthz',
     );
     expect(registered.length).toBeGreaterThan(20);
@@ -92,7 +88,7 @@ describe('OpenAPI', () => {
   });
 
   it('serves the API browser locally, with no external URL', async () => {
-    const page = await fetch(server.url + '/api/docs/');
+    const page = await fetch(t.server.url + '/api/docs/');
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('swagger');
@@ -100,7 +96,7 @@ describe('OpenAPI', () => {
     const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
     expect(refs.length).toBeGreaterThan(3);
     for (const ref of refs) expect(ref).toMatch(/^\.\//);
-    const init = await (await fetch(server.url + '/api/docs/static/swagger-initializer.js')).text();
+    const init = await (await fetch(t.server.url + '/api/docs/static/swagger-initializer.js')).text();
     // Swagger UI's default would fetch a badge from a public validator.
     expect(init).toContain('"validatorUrl":null');
   });
