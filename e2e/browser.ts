@@ -3,7 +3,7 @@
  * browser is ever downloaded), and a recorder that keeps every request, page error and dialog of a
  * context so that tests can assert on them.
  */
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import {
   chromium,
   type Browser,
@@ -12,6 +12,8 @@ import {
   type Page,
   type WebSocketRoute,
 } from 'playwright-core';
+import { startTestServer, type TestServer } from '../packages/server/test/helpers';
+import type { NodeParticipant } from './nodeClients';
 
 const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -148,4 +150,80 @@ export function foreignUrls(urls: readonly string[], serverUrl: string): string[
     const url = new URL(u);
     return url.host !== origin.host || !['http:', 'ws:'].includes(url.protocol);
   });
+}
+
+export interface BrowserPageFixture {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** A fresh recorded context and page for every test. */
+  readonly context: BrowserContext;
+  readonly recording: Recording;
+  readonly page: Page;
+  /** Node-side participants of the running test, closed after it. */
+  readonly others: NodeParticipant[];
+  /** Console errors the running test provokes on purpose. */
+  expectErrors(...patterns: RegExp[]): void;
+}
+
+/**
+ * One Parley server and one Chromium per test file; a recorded context and page per test. After
+ * each test: everything the pages loaded came from the server itself, and the console showed no
+ * error but those allowed for the whole file or expected by that test.
+ */
+export function useBrowserPage(opts: { allowedErrors?: readonly RegExp[] } = {}): BrowserPageFixture {
+  let file: { server: TestServer; browser: Browser } | undefined;
+  let test: { context: BrowserContext; recording: Recording; page: Page } | undefined;
+  let expected: RegExp[] = [];
+  const others: NodeParticipant[] = [];
+  const inFile = () => {
+    if (!file) throw new Error('the server and browser exist only while this file runs its tests');
+    return file;
+  };
+  const inTest = () => {
+    if (!test) throw new Error('the page exists only while a test runs');
+    return test;
+  };
+  beforeAll(async () => {
+    const [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    file = { server, browser };
+  });
+  afterAll(async () => {
+    await file?.browser.close();
+    await file?.server.stop();
+    file = undefined;
+  });
+  beforeEach(async () => {
+    const { context, recording } = await newRecordedContext(inFile().browser);
+    test = { context, recording, page: await context.newPage() };
+    expected = [...(opts.allowedErrors ?? [])];
+  });
+  afterEach(async () => {
+    for (const other of others.splice(0)) other.client.close();
+    const { context, recording } = inTest();
+    await context.close();
+    test = undefined;
+    expect(foreignUrls(recording.urls, inFile().server.url)).toEqual([]);
+    expect(recording.errors.filter((e) => !expected.some((re) => re.test(e)))).toEqual([]);
+  });
+  return {
+    get server() {
+      return inFile().server;
+    },
+    get browser() {
+      return inFile().browser;
+    },
+    get context() {
+      return inTest().context;
+    },
+    get recording() {
+      return inTest().recording;
+    },
+    get page() {
+      return inTest().page;
+    },
+    others,
+    expectErrors: (...patterns) => {
+      expected.push(...patterns);
+    },
+  };
 }
