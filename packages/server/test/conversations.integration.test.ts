@@ -13,18 +13,10 @@ import {
   uuid,
   visitorSocket,
   useTestServer,
+  dbMessages,
 } from './helpers';
 
 const t = useTestServer();
-
-async function dbMessages(conversationId: string) {
-  return t.server.ctx.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .orderBy('seq')
-    .execute();
-}
 
 describe('visitor → agent round trip over WebSocket', () => {
   it('delivers a message both ways with ack after commit, typing, and read marks', async () => {
@@ -41,7 +33,9 @@ describe('visitor → agent round trip over WebSocket', () => {
     const ack = await vws.next('ack');
     expect(ack).toMatchObject({ clientMsgId, seq: 1, duplicate: false });
     // The ack comes after commit: the row is there.
-    expect((await dbMessages(ack.conversationId)).map((m) => m.body)).toEqual(['Hello, is anyone there?']);
+    expect((await dbMessages(t.server, ack.conversationId)).map((m) => m.body)).toEqual([
+      'Hello, is anyone there?',
+    ]);
 
     const created = await agentWs.next('conversation', (f) => f.conversation.id === ack.conversationId);
     expect(created.conversation).toMatchObject({ status: 'open', visitorId: visitor.visitorId });
@@ -123,7 +117,7 @@ describe('idempotency (clientMsgId)', () => {
     });
     ws.send({ t: 'send', clientMsgId: id, body: 'first, but edited' });
     expect(await ws.next('error')).toMatchObject({ code: 'client_msg_id_conflict', ref: id });
-    expect((await dbMessages(a1.conversationId)).map((m) => m.body)).toEqual(['first', 'second']);
+    expect((await dbMessages(t.server, a1.conversationId)).map((m) => m.body)).toEqual(['first', 'second']);
 
     // Over REST as well, with the same key space.
     const rest = await http<{ message: Message; duplicate: boolean }>(
@@ -152,7 +146,7 @@ describe('idempotency (clientMsgId)', () => {
     expect(x.seq).toBe(y.seq);
     expect(x.conversationId).toBe(y.conversationId);
     expect([x.duplicate, y.duplicate].sort()).toEqual([false, true]);
-    expect(await dbMessages(x.conversationId)).toHaveLength(1);
+    expect(await dbMessages(t.server, x.conversationId)).toHaveLength(1);
     a.close();
     b.close();
   });
@@ -400,7 +394,7 @@ describe('assign, close, reopen', () => {
       { agent: t.owner },
     );
     expect(reopen.body.conversation.status).toBe('open');
-    const log = await dbMessages(conversationId);
+    const log = await dbMessages(t.server, conversationId);
     expect(log.map((m) => m.seq)).toEqual(log.map((_, i) => i + 1));
     expect(log.filter((m) => m.author_kind === 'system').map((m) => m.body)).toEqual([
       'Owner assigned the conversation to Colleague',

@@ -95,6 +95,16 @@ export function useTestServer(overrides: Partial<ServerConfig> = {}): TestServer
   };
 }
 
+/** A conversation's log as stored, in seq order: what tests compare clients against. */
+export function dbMessages(server: { ctx: RunningServer['ctx'] }, conversationId: string) {
+  return server.ctx.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('seq')
+    .execute();
+}
+
 /* ───────────── HTTP ───────────── */
 
 export interface HttpResult<T = unknown> {

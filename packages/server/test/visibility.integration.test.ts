@@ -13,18 +13,10 @@ import {
   uuid,
   visitorSocket,
   useTestServer,
+  dbMessages,
 } from './helpers';
 
 const t = useTestServer();
-
-async function dbMessages(conversationId: string) {
-  return t.server.ctx.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .orderBy('seq')
-    .execute();
-}
 
 describe('isolation between visitors, sites and agents', () => {
   it('a visitor cannot read, write or resume another visitor’s conversation', async () => {
@@ -51,7 +43,7 @@ describe('isolation between visitors, sites and agents', () => {
       visitorToken: mallory.token,
     });
     expect(rest.status).toBe(404);
-    expect((await dbMessages(conversationId)).map((r) => r.body)).toEqual(['private to alice']);
+    expect((await dbMessages(t.server, conversationId)).map((r) => r.body)).toEqual(['private to alice']);
     a.close();
     m.close();
   });
