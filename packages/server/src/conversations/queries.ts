@@ -72,7 +72,8 @@ export async function listConversationsForVisitor(
 export async function loadConversationViews(
   ctx: AppContext,
   id: string,
-  visitorId: string,
+  /** Null when no socket of the visitor is here: their view is then not loaded at all. */
+  visitorId: string | null,
 ): Promise<{
   forAgent: (agentId: string) => ConversationForAgent;
   forVisitor: ConversationForVisitor | null;
@@ -80,9 +81,10 @@ export async function loadConversationViews(
   const row = await conversationStore.forAgent(ctx.db, id);
   if (!row) return null;
   const marks = await conversationStore.agentReadMarks(ctx.db, id);
-  const vrow = (
-    await conversationStore.listForVisitor(ctx.db, visitorId, { conversationId: id, limit: 1 })
-  )[0];
+  const vrow =
+    visitorId === null
+      ? undefined
+      : (await conversationStore.listForVisitor(ctx.db, visitorId, { conversationId: id, limit: 1 }))[0];
   return {
     forAgent: (agentId) => presentConversationForAgent(row, marks.get(agentId) ?? 0),
     forVisitor: vrow ? presentConversationForVisitor(vrow) : null,

@@ -229,9 +229,15 @@ export class Gateway {
         return;
       }
       case 'conversation.changed': {
-        const views = await loadConversationViews(this.ctx, e.conversationId, e.visitorId);
+        const visitorHere = [...r.visitor(e.visitorId)].length > 0;
+        const views = await loadConversationViews(
+          this.ctx,
+          e.conversationId,
+          visitorHere ? e.visitorId : null,
+        );
         if (!views) return;
         if (views.forVisitor) {
+          // Recipients are read again: sockets may have come or gone while the views loaded.
           const text = serialize({ t: 'conversation', conversation: views.forVisitor });
           for (const c of r.visitor(e.visitorId)) c.push(text);
         }
