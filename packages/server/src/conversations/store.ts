@@ -218,7 +218,7 @@ export const conversationStore = {
       at: number;
     },
   ): Promise<number> => {
-    await db
+    const row = await db
       .insertInto('read_marks')
       .values({
         conversation_id: m.conversationId,
@@ -233,13 +233,8 @@ export const conversationStore = {
           updated_at: m.at,
         }),
       )
-      .execute();
-    const row = await db
-      .selectFrom('read_marks')
-      .select('read_seq')
-      .where('conversation_id', '=', m.conversationId)
-      .where('participant_kind', '=', m.kind)
-      .where('participant_id', '=', m.participantId)
+      // The stored mark, which may be higher than the one asked for.
+      .returning('read_seq')
       .executeTakeFirstOrThrow();
     return row.read_seq;
   },
