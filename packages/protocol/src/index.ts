@@ -4,3 +4,4 @@ export * from './entities';
 export * from './frames';
 export * from './rest';
 export * from './parse';
+export * from './widget';

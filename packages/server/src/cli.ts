@@ -5,6 +5,7 @@ import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { startServer } from './server';
 import { createMetrics } from './ops/metrics';
+import { LocalPresence } from './presence/presence';
 import { InProcessBus } from './shared/events';
 import { systemClock } from './shared/clock';
 import type { AppContext } from './shared/context';
@@ -40,6 +41,7 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
       log,
       metrics: createMetrics(),
       commits: database.commits,
+      presence: new LocalPresence(),
     });
   } finally {
     await database.close();

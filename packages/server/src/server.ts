@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { buildApp } from './app';
 import { createMetrics } from './ops/metrics';
+import { LocalPresence, type Presence } from './presence/presence';
 import { InProcessBus, type EventBus } from './shared/events';
 import { systemClock, type Clock } from './shared/clock';
 import type { AppContext } from './shared/context';
@@ -31,6 +32,7 @@ export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
   bus?: EventBus;
+  presence?: Presence;
 }
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -50,6 +52,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     log: logger,
     metrics: createMetrics(),
     commits: database.commits,
+    presence: opts.presence ?? new LocalPresence(),
   };
   const firstRun = await ensureFirstRun(ctx, config.adminEmail);
   const gateway = new Gateway(ctx, {
@@ -85,6 +88,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       wss.close();
       await app.close();
       await ctx.bus.close();
+      await ctx.presence.close();
       await database.close();
     })());
   return { url, app, ctx, gateway, database, firstRun, close };

@@ -39,7 +39,7 @@ export interface GatewayOptions {
  * out to the right sockets. Knows sockets only through `RealtimeSocket`.
  */
 export class Gateway {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly heartbeatMs: number;
   private readonly helloTimeoutMs: number;
   private readonly env: HandlerEnv;
@@ -53,6 +53,7 @@ export class Gateway {
     private readonly ctx: AppContext,
     opts: GatewayOptions = {},
   ) {
+    this.registry = new Registry(ctx.presence);
     this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
     this.env = {

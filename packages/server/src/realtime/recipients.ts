@@ -1,4 +1,5 @@
 import type { Connection } from './connection';
+import type { Presence } from '../presence/presence';
 
 /**
  * Who is connected, indexed the ways fan-out needs. Recipient choice for every event is made here
@@ -12,6 +13,8 @@ export class Registry {
   /** Owners and admins: every site, including ones created after they connected. */
   private readonly allSites = new Set<Connection>();
 
+  constructor(private readonly presence?: Presence) {}
+
   add(c: Connection): void {
     this.all.add(c);
     const a = c.auth;
@@ -20,6 +23,7 @@ export class Registry {
       addTo(this.byVisitor, a.actor.id, c);
     } else {
       addTo(this.byAgent, a.actor.id, c);
+      this.presence?.agentConnected(a.actor.id, c.meta.id);
       if (a.actor.siteIds === 'all') this.allSites.add(c);
       else for (const s of a.actor.siteIds) addTo(this.bySite, s, c);
     }
@@ -33,6 +37,7 @@ export class Registry {
       removeFrom(this.byVisitor, a.actor.id, c);
     } else {
       removeFrom(this.byAgent, a.actor.id, c);
+      this.presence?.agentDisconnected(a.actor.id, c.meta.id);
       this.allSites.delete(c);
       if (a.actor.siteIds !== 'all') for (const s of a.actor.siteIds) removeFrom(this.bySite, s, c);
     }

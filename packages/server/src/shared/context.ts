@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { EventBus } from './events';
 import type { Metrics } from '../ops/metrics';
 import type { GroupCommitter } from '../db/groupCommit';
+import type { Presence } from '../presence/presence';
 
 /** Everything an action needs, passed explicitly: no module-level singletons, so tests build their own. */
 export interface AppContext {
@@ -17,6 +18,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Shared transactions for the hot write path (message sends): see db/groupCommit.ts. */
   commits: GroupCommitter;
+  /** Which agents are connected (this node, or the cluster through Redis). */
+  presence: Presence;
 }
 
 /** Who is acting. Agents carry their role and the sites they may see ('all' for owners and admins). */

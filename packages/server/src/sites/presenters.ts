@@ -27,5 +27,5 @@ export function presentSiteForVisitor(row: SiteRow): {
   settings: Record<string, unknown>;
 } {
   const s = readSettings(parseJsonColumn<unknown>(row.settings, {}));
-  return { id: row.id, name: row.name, settings: { sneakPeek: s.sneakPeek, timeZone: s.timeZone } };
+  return { id: row.id, name: row.name, settings: { sneakPeek: s.sneakPeek, timeZone: s.hours.timeZone } };
 }
