@@ -1,10 +1,4 @@
-import {
-  decodeServerFrame,
-  type ClientFrame,
-  type ErrorCode,
-  type ServerFrame,
-  type Welcome,
-} from '@parley/protocol';
+import type { ClientFrame, Decoded, ErrorCode, ServerFrame, Welcome } from '@parley/protocol';
 import type { Backoff } from './backoff';
 import {
   SOCKET_OPEN,
@@ -50,6 +44,8 @@ export interface ConnectionOptions {
   reconnectSoonMs: number;
   /** Browsers: after an `offline` event, how long a ping may go unanswered before the socket is dropped. */
   offlineProbeMs: number;
+  /** JSON text → a server frame, or why not (the codec the client was built with). */
+  decode(text: string): Decoded<ServerFrame>;
 }
 
 export interface ConnectionHandlers {
@@ -158,7 +154,7 @@ export class Connection {
       this.#handlers.problem('bad_frame', 'binary frames are not part of the protocol');
       return;
     }
-    const decoded = decodeServerFrame(data);
+    const decoded = this.#options.decode(data);
     if (!decoded.ok) {
       this.#handlers.problem(decoded.code, `ignored a frame from the server: ${decoded.message}`);
       return;

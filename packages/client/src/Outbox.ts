@@ -1,4 +1,4 @@
-import { Send } from '@parley/protocol';
+import { checkSend } from './sendCheck';
 import type { StorageLike } from './MemoryStorage';
 
 /** A message the user sent that the server has not acknowledged yet. */
@@ -107,23 +107,26 @@ export class Outbox {
 function toPendingMessage(raw: unknown): PendingMessage[] {
   if (typeof raw !== 'object' || raw === null) return [];
   const r = raw as Record<string, unknown>;
-  const frame = Send.safeParse({
+  const frame = {
     t: 'send',
     clientMsgId: r.clientMsgId,
     conversationId: r.conversationId ?? undefined,
-    body: r.body,
+    body: r.body === undefined ? '' : r.body,
     private: r.private,
     attachmentIds: r.attachmentIds ?? undefined,
-  });
-  if (!frame.success || typeof r.createdAt !== 'string') return [];
-  const { clientMsgId, conversationId, body } = frame.data;
+  };
+  if (checkSend(frame) !== null || typeof r.createdAt !== 'string') return [];
+  // checkSend vouched for every field's type.
+  const clientMsgId = r.clientMsgId as string;
+  const conversationId = r.conversationId as string | undefined | null;
+  const attachmentIds = r.attachmentIds as string[] | undefined | null;
   return [
     {
       clientMsgId,
-      ...(conversationId === undefined ? {} : { conversationId }),
-      body,
-      private: frame.data.private ?? false,
-      ...(frame.data.attachmentIds === undefined ? {} : { attachmentIds: frame.data.attachmentIds }),
+      ...(conversationId == null ? {} : { conversationId }),
+      body: frame.body as string,
+      private: r.private === true,
+      ...(attachmentIds == null ? {} : { attachmentIds }),
       createdAt: r.createdAt,
     },
   ];

@@ -1,8 +1,6 @@
 import {
   MAX_PAGE,
   PROTOCOL_VERSION,
-  Send,
-  formatIssues,
   type Ack,
   type Author,
   type ClientFrame,
@@ -13,6 +11,7 @@ import {
 } from '@parley/protocol';
 import { backoffDelay, createBackoff, DEFAULT_RECONNECT_BACKOFF } from './backoff';
 import type { ClientAuth, ParleyClientOptions } from './clientOptions';
+import type { FrameCodec } from './codec';
 import type { ClientEvents, Conversation, SendHandle, SendOptions } from './clientTypes';
 import { Connection, type ConnectionState } from './Connection';
 import { ConversationSync, type HistoryFrame } from './ConversationSync';
@@ -29,8 +28,12 @@ import { randomUuid } from './uuid';
  * The client half of Parley's reliability contract: an outbox resent after every reconnect until
  * acknowledged, per-conversation logs kept gap-free by resume and fetch, reconnection forever with
  * backoff. Runs in browsers and in Node.
+ *
+ * This class takes the frame codec as an argument and imports no schema library, so a bundle that
+ * uses it with `structuralCodec` (the widget) carries no zod. `ParleyClient` is this class with the
+ * protocol's zod schemas.
  */
-export class ParleyClient {
+export class ParleyClientCore {
   readonly role: 'visitor' | 'agent';
   readonly #emitter: Emitter<ClientEvents> = createEmitter<ClientEvents>();
   readonly #followsAll: boolean;
@@ -45,8 +48,9 @@ export class ParleyClient {
   #session: Welcome | null = null;
   /** The resume map of the current socket's hello: the server pushes what follows each entry. */
   #sentResume: Record<string, number> = {};
+  readonly #codec: FrameCodec;
 
-  constructor(options: ParleyClientOptions) {
+  constructor(options: ParleyClientOptions, codec: FrameCodec) {
     const url = new URL(options.url);
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
       throw new TypeError(`url must be ws: or wss:, got ${url.protocol}`);
@@ -57,6 +61,7 @@ export class ParleyClient {
       throw new TypeError('no WebSocket implementation: pass WebSocketImpl (e.g. from the ws package)');
     }
     const random = options.random ?? Math.random;
+    this.#codec = codec;
     this.role = options.auth.role;
     this.#followsAll = this.role === 'visitor' || options.followAll === true;
     this.#fetchLimit = Math.min(Math.max(1, options.fetchLimit ?? MAX_PAGE), MAX_PAGE);
@@ -112,6 +117,7 @@ export class ParleyClient {
         connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
         reconnectSoonMs: options.reconnectSoonMs ?? 3000,
         offlineProbeMs: options.offlineProbeMs ?? 3000,
+        decode: (text) => codec.decodeServerFrame(text),
       },
       {
         hello: () => this.#hello(options.auth),
@@ -172,7 +178,7 @@ export class ParleyClient {
     }
     const clientMsgId = randomUuid();
     const attachmentIds = options.attachmentIds ?? [];
-    const check = Send.safeParse({
+    const problem = this.#codec.checkSend({
       t: 'send',
       clientMsgId,
       conversationId,
@@ -180,7 +186,7 @@ export class ParleyClient {
       private: isPrivate,
       ...(attachmentIds.length > 0 && { attachmentIds: [...attachmentIds] }),
     });
-    if (!check.success) throw new ParleyError('validation_failed', formatIssues(check.error));
+    if (problem !== null) throw new ParleyError('validation_failed', problem);
     // The draft is now a message: a trailing typing frame would announce it once more, after it.
     // A visitor writes into one conversation at a time, and a send without an id (or into a closed
     // conversation) lands in one the client may not know yet: all of its typing goes.

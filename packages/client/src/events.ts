@@ -1,5 +1,5 @@
 import type { ClientEvents } from './clientTypes';
-import type { ParleyClient } from './ParleyClient';
+import type { ParleyClientCore } from './ParleyClientCore';
 
 /** Every event of a ParleyClient as one discriminated union, for a UI with a single dispatcher. */
 export type ClientEvent = {
@@ -26,7 +26,7 @@ const ALL: Record<keyof ClientEvents, true> = {
 export const CLIENT_EVENT_TYPES = Object.keys(ALL) as readonly (keyof ClientEvents)[];
 
 /** Subscribes `handler` to every event, in emission order; returns the unsubscribe function. */
-export function onEveryEvent(client: ParleyClient, handler: (event: ClientEvent) => void): () => void {
+export function onEveryEvent(client: ParleyClientCore, handler: (event: ClientEvent) => void): () => void {
   const offs = CLIENT_EVENT_TYPES.map((type) =>
     // TypeScript cannot correlate `type` with its payload across the mapped union; the pair is right by construction.
     client.on(type, (payload) => handler({ type, payload } as ClientEvent)),

@@ -1,4 +1,9 @@
 export { ParleyClient } from './ParleyClient';
+export { ParleyClientCore } from './ParleyClientCore';
+export { structuralCodec, decodeServerFrameStructurally } from './codec';
+export type { FrameCodec } from './codec';
+export { zodCodec } from './zodCodec';
+export { checkSend } from './sendCheck';
 export { CLIENT_EVENT_TYPES, onEveryEvent } from './events';
 export type { ClientEvent } from './events';
 export type { ClientAuth, ParleyClientOptions } from './clientOptions';

@@ -8,6 +8,8 @@ import {
 } from '@parley/protocol';
 import { ParleyHttpError } from './errors';
 
+export { websocketUrl } from './websocketUrl';
+
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface RestOptions {
@@ -35,16 +37,6 @@ export interface AgentLogin {
 }
 
 const SESSION_COOKIE = 'parley_session';
-
-/** `http(s)://host[/base]` → the WebSocket endpoint `ws(s)://host[/base]/ws`. */
-export function websocketUrl(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
-}
 
 /** Starts (or, with a still valid `token`, resumes) a visitor session on a site. */
 export async function createVisitorSession(

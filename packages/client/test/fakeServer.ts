@@ -216,10 +216,13 @@ export class FakeServer {
               siteId: 's1',
               name: null,
               email: null,
+              externalId: null,
+              verified: false,
               attributes: {},
               firstSeenAt: EPOCH,
               lastSeenAt: now,
               lastPageUrl: null,
+              lastPageTitle: null,
               userAgent: null,
             },
           }
@@ -465,6 +468,8 @@ export class FakeServer {
       departmentId: null,
       lastMessageAt: null,
       lastMessagePreview: null,
+      source: 'chat' as const,
+      ratingComment: null,
       firstResponseAt: null,
     };
   }

@@ -11,7 +11,14 @@ import {
   Timestamp,
   Visitor,
 } from './entities';
-import { MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_PAGE, MAX_PREVIEW_CHARS, PROTOCOL_VERSION } from './limits';
+import {
+  MAX_ATTACHMENTS,
+  MAX_BODY_CHARS,
+  MAX_PAGE,
+  MAX_PREVIEW_CHARS,
+  MAX_RESUME_ENTRIES,
+  PROTOCOL_VERSION,
+} from './limits';
 
 /** Up to MAX_ATTACHMENTS distinct file ids. */
 export const AttachmentIds = z
@@ -25,7 +32,6 @@ export function hasContent(m: { body: string; attachmentIds?: readonly string[] 
 }
 
 /** conversationId → highest seq the client has seen. */
-export const MAX_RESUME_ENTRIES = 200;
 export const ResumeMap = z
   .record(Id, z.number().int().nonnegative())
   .refine((m) => Object.keys(m).length <= MAX_RESUME_ENTRIES, {

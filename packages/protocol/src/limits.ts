@@ -10,6 +10,8 @@ export const MAX_PREVIEW_CHARS = 2_000;
 export const MAX_ATTACHMENTS = 5;
 /** Default upload limit per file (the server's PARLEY_MAX_FILE_MB may lower or raise it). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Most conversations one `hello.resume` may name. */
+export const MAX_RESUME_ENTRIES = 200;
 /** Most messages a single history page returns. */
 export const MAX_PAGE = 500;
 /** Milliseconds between server pings; a socket silent for twice this long is closed as dead. */
