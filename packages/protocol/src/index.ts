@@ -5,3 +5,5 @@ export * from './frames';
 export * from './rest';
 export * from './parse';
 export * from './widget';
+export * from './hours';
+export * from './urlPattern';
