@@ -183,7 +183,11 @@ export const ErrorFrame = z.object({
 });
 export const Bye = z.object({
   t: z.literal('bye'),
-  reason: z.enum(['shutdown', 'session_revoked', 'deactivated', 'access_changed']),
+  /**
+   * `resync`: events of other nodes may have been missed (the cluster's Redis link broke); reconnect
+   * and resume, which catches up by seq.
+   */
+  reason: z.enum(['shutdown', 'session_revoked', 'deactivated', 'access_changed', 'resync']),
   /** Whether the client should reconnect (to this or another node). */
   reconnect: z.boolean(),
 });

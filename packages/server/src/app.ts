@@ -17,6 +17,7 @@ import { demoRoutes } from './bootstrap/demo';
 import { fileRoutes } from './files/routes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
+import type { HealthCheck } from './cluster/cluster';
 
 export interface AppOptions {
   trustProxy: boolean;
@@ -24,6 +25,8 @@ export interface AppOptions {
   visitorSessionsPerMinute: number;
   files: { storage: FileStorage; maxBytes: number };
   ping: () => Promise<void>;
+  /** Checks beyond the database for /healthz (`redis` in a cluster): failing ones make it `degraded`. */
+  checks?: () => Promise<Record<string, HealthCheck>>;
   gateway: Gateway;
   logger: FastifyBaseLogger;
 }
@@ -124,7 +127,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   visitorConversationRoutes(app, ctx);
   agentConversationRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);
-  opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway });
+  opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
   demoRoutes(app);
   return app;
 }

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { RateLimit } from './realtime/gateway';
 
 export interface ServerConfig {
@@ -20,6 +22,18 @@ export interface ServerConfig {
   /** Where uploaded files are kept. */
   filesDir: string;
   maxFileBytes: number;
+  /** Scale-out: `redis://…` switches the event bus and presence to Redis; unset = one node, in-process. */
+  redisUrl?: string | undefined;
+  /** Prefix of every Redis key and channel, so several clusters (or test runs) can share one Redis. */
+  redisPrefix?: string | undefined;
+  /** This process's name in the cluster (presence entries, job leases, logs). */
+  nodeId?: string | undefined;
+  /** How long an agent stays "connected" after its node stops refreshing the entry (node death). */
+  presenceTtlMs?: number | undefined;
+  /** How often each node looks for background jobs that are due. */
+  jobsTickMs?: number | undefined;
+  /** Overrides every job's period (tests and drills); unset = each job's own. */
+  jobsEveryMs?: number | undefined;
 }
 
 function int(v: string | undefined, fallback: number): number {
@@ -55,5 +69,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     adminEmail: env.PARLEY_ADMIN_EMAIL ?? 'admin@parley.local',
     filesDir,
     maxFileBytes: int(env.PARLEY_MAX_FILE_MB, 10) * 1024 * 1024,
+    redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
+    redisPrefix: env.PARLEY_REDIS_PREFIX ?? 'parley:',
+    // Unique per process unless pinned: a restarted process is a new member of the cluster.
+    nodeId: env.PARLEY_NODE_ID ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    presenceTtlMs: int(env.PARLEY_PRESENCE_TTL_MS, 30_000),
+    jobsTickMs: int(env.PARLEY_JOBS_TICK_MS, 5000),
+    jobsEveryMs: env.PARLEY_JOBS_EVERY_MS ? int(env.PARLEY_JOBS_EVERY_MS, 60_000) : undefined,
   };
 }

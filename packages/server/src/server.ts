@@ -5,8 +5,8 @@ import { openDatabase, type Database } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { buildApp } from './app';
 import { createMetrics } from './ops/metrics';
-import { LocalPresence, type Presence } from './presence/presence';
-import { InProcessBus, type EventBus } from './shared/events';
+import type { Presence } from './presence/presence';
+import type { EventBus } from './shared/events';
 import { systemClock, type Clock } from './shared/clock';
 import type { AppContext } from './shared/context';
 import { Gateway } from './realtime/gateway';
@@ -16,6 +16,10 @@ import { ensureFirstRun, type FirstRun } from './bootstrap/firstRun';
 import type { ServerConfig } from './config';
 import { normalizeOrigin } from './sites/origins';
 import { diskStorage } from './files/storage';
+import { joinCluster, type ClusterLink } from './cluster/cluster';
+import { JobRunner } from './jobs/runner';
+import { builtinJobs } from './jobs/builtin';
+import { Resync } from './realtime/resync';
 
 export interface RunningServer {
   url: string;
@@ -24,6 +28,8 @@ export interface RunningServer {
   gateway: Gateway;
   database: Database;
   firstRun: FirstRun;
+  jobs: JobRunner;
+  cluster: ClusterLink;
   /** Graceful: stop accepting, tell clients to reconnect, finish in-flight frames, close. */
   close(): Promise<void>;
 }
@@ -31,6 +37,7 @@ export interface RunningServer {
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
+  /** Both given: used as they are (tests); otherwise REDIS_URL decides (cluster/cluster.ts). */
   bus?: EventBus;
   presence?: Presence;
 }
@@ -42,19 +49,46 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   if (migrated.applied.length > 0)
     logger.info({ applied: migrated.applied, dialect: database.dialect }, 'migrations applied');
 
+  const clock = opts.clock ?? systemClock;
+  const metrics = createMetrics();
+  const nodeId = config.nodeId ?? `node-${process.pid}`;
+  const joined = await joinCluster({
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix ?? 'parley:',
+    nodeId,
+    presenceTtlMs: config.presenceTtlMs ?? 30_000,
+    clock,
+    log: logger,
+    metrics,
+  });
+  const cluster: ClusterLink = {
+    ...joined,
+    bus: opts.bus ?? joined.bus,
+    presence: opts.presence ?? joined.presence,
+  };
+
   const ctx: AppContext = {
     db: database.db,
     dialect: database.dialect,
-    bus:
-      opts.bus ??
-      new InProcessBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed')),
-    clock: opts.clock ?? systemClock,
+    bus: cluster.bus,
+    clock,
     log: logger,
-    metrics: createMetrics(),
+    metrics,
     commits: database.commits,
-    presence: opts.presence ?? new LocalPresence(),
+    presence: cluster.presence,
   };
-  const firstRun = await ensureFirstRun(ctx, config.adminEmail);
+  const storage = diskStorage(config.filesDir);
+  const jobs = new JobRunner(ctx.db, {
+    nodeId,
+    clock,
+    log: logger,
+    tickMs: config.jobsTickMs ?? 5000,
+    everyMs: config.jobsEveryMs,
+    onRun: (job, outcome) => metrics.jobRuns.inc({ job, outcome }),
+  });
+  for (const job of builtinJobs(ctx, { storage })) jobs.register(job);
+  // Nodes starting together on an empty database must create one owner and one demo site.
+  const firstRun = await jobs.exclusive('bootstrap.first-run', () => ensureFirstRun(ctx, config.adminEmail));
   const gateway = new Gateway(ctx, {
     heartbeatMs: config.heartbeatMs,
     helloTimeoutMs: config.helloTimeoutMs,
@@ -65,8 +99,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     trustProxy: config.trustProxy,
     loginPerMinute: config.loginPerMinute,
     visitorSessionsPerMinute: config.visitorSessionsPerMinute,
-    files: { storage: diskStorage(config.filesDir), maxBytes: config.maxFileBytes },
+    files: { storage, maxBytes: config.maxFileBytes },
     ping: () => database.ping(),
+    checks: () => cluster.checks(),
     gateway,
     logger,
   });
@@ -74,7 +109,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     sessionCookie: SESSION_COOKIE,
     trustProxy: config.trustProxy,
   });
+  const resync = new Resync(gateway.registry, clock, logger);
+  const stopGaps = cluster.onGap((at) => resync.gap(at));
   await app.listen({ port: config.port, host: config.host });
+  await jobs.start();
   const addr = app.server.address() as AddressInfo;
   const url =
     config.publicUrl ??
@@ -83,13 +121,18 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      cluster.freeze();
       await gateway.drain();
+      await jobs.stop();
+      stopGaps();
+      resync.stop();
       gateway.stop();
       wss.close();
       await app.close();
       await ctx.bus.close();
       await ctx.presence.close();
+      await cluster.close();
       await database.close();
     })());
-  return { url, app, ctx, gateway, database, firstRun, close };
+  return { url, app, ctx, gateway, database, firstRun, jobs, cluster, close };
 }

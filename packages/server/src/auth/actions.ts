@@ -139,3 +139,9 @@ export async function changePassword(
     updated_at: ctx.clock.now(),
   });
 }
+
+/** Background job: sessions past their expiry are refused already; this removes their rows. */
+export async function deleteExpiredSessions(ctx: AppContext): Promise<{ sessions: number }> {
+  const r = await sessionStore.deleteExpired(ctx.db, ctx.clock.now());
+  return { sessions: r.reduce((n, x) => n + Number(x.numDeletedRows), 0) };
+}

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_files';
+import * as m004 from './migrations/004_cluster';
 
 /** Migrations are imported statically so that they ship inside any bundle and need no file system walk. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_files': m002,
+  '004_cluster': m004,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -25,6 +27,9 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrateResult> 
     provider: new StaticProvider(),
     migrationTableName: 'parley_migrations',
     migrationLockTableName: 'parley_migrations_lock',
+    // Issues land migrations in parallel (003 and 004 were written side by side): each stands
+    // alone, so a database that applied a later one first still takes the earlier one.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);

@@ -147,8 +147,23 @@ export interface FilesTable {
   created_at: number;
 }
 
+/** Background jobs run once across the cluster (jobs/runner.ts). */
+export interface JobLeasesTable {
+  name: string;
+  /** The node running it now, or null. */
+  holder: string | null;
+  /** The holder's lease ends then (a node that died stops renewing it). */
+  lease_until: Generated<number>;
+  next_run_at: number;
+  last_started_at: number | null;
+  last_finished_at: number | null;
+  last_error: string | null;
+  runs: Generated<number>;
+}
+
 export interface DB {
   sites: SitesTable;
+  job_leases: JobLeasesTable;
   agents: AgentsTable;
   site_agents: SiteAgentsTable;
   sessions: SessionsTable;

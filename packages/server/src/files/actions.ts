@@ -115,3 +115,26 @@ export async function fileForDownload(ctx: AppContext, id: string, token: string
   if (!row || !safeEqual(row.token, token)) throw notFound('file');
   return row;
 }
+
+/** Uploads never attached to a message are kept this long (a visitor may still be typing). */
+export const UNATTACHED_FILE_TTL_MS = 24 * 3600_000;
+
+/**
+ * Background job: removes uploads that no message took within a day, rows first, then bytes. A
+ * crash between the two leaves bytes without a row (never a row without bytes); they are inert.
+ */
+export async function deleteUnattachedFiles(
+  ctx: AppContext,
+  storage: FileStorage,
+  signal?: AbortSignal,
+): Promise<{ files: number }> {
+  const before = ctx.clock.now() - UNATTACHED_FILE_TTL_MS;
+  let total = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    const ids = await fileStore.deleteUnattached(ctx.db, before, 500);
+    for (const id of ids) await storage.remove(id);
+    total += ids.length;
+    if (ids.length < 500) return { files: total };
+  }
+}

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 export interface FileStorage {
   put(id: string, bytes: Buffer): Promise<void>;
   open(id: string): fs.ReadStream;
+  /** Deletes the bytes; a file already gone is not an error. */
+  remove(id: string): Promise<void>;
 }
 
 export function diskStorage(dir: string): FileStorage {
@@ -29,5 +31,8 @@ export function diskStorage(dir: string): FileStorage {
       await fsp.rename(tmp, pathOf(id));
     },
     open: (id) => fs.createReadStream(pathOf(id)),
+    async remove(id) {
+      await fsp.rm(pathOf(id), { force: true });
+    },
   };
 }

@@ -36,6 +36,23 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    clusterEvents: new Counter({
+      name: 'parley_cluster_events_total',
+      help: 'Domain events on the Redis bus: published by this node, received from others, dropped (Redis away)',
+      labelNames: ['direction'] as const,
+      registers: [registry],
+    }),
+    agentsConnected: new Gauge({
+      name: 'parley_agents_connected',
+      help: 'Agents with a live console connection anywhere in the cluster (presence)',
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: 'parley_job_runs_total',
+      help: 'Background job runs started by this node, by job and outcome',
+      labelNames: ['job', 'outcome'] as const,
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'parley_http_request_seconds',
       help: 'HTTP request duration',

@@ -4,13 +4,18 @@ import type { AppContext } from '../shared/context';
 import { iso } from '../shared/clock';
 import { typed } from '../shared/routing';
 import type { Gateway } from '../realtime/gateway';
+import type { HealthCheck } from '../cluster/cluster';
 
 export const VERSION = '0.1.0';
 
 export function opsRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  deps: { ping: () => Promise<void>; gateway: Gateway },
+  deps: {
+    ping: () => Promise<void>;
+    gateway: Gateway;
+    checks?: (() => Promise<Record<string, HealthCheck>>) | undefined;
+  },
 ): void {
   const started = Date.now();
   typed(app).get(
@@ -19,7 +24,8 @@ export function opsRoutes(
       schema: {
         tags: ['ops'],
         security: [],
-        summary: 'Liveness and database check (503 when the database does not answer)',
+        summary:
+          'Liveness and dependency checks: 503 `down` when the database does not answer, 200 `degraded` when Redis does not (the node serves its own clients only)',
         response: { 200: Health, 503: Health },
       },
     },
@@ -35,9 +41,11 @@ export function opsRoutes(
       } catch (e) {
         db = { ok: false, latencyMs: Math.round(performance.now() - t0), error: (e as Error).message };
       }
+      const extra = (await deps.checks?.()) ?? {};
+      const allOk = Object.values(extra).every((c) => c.ok);
       const body = {
-        status: db.ok ? ('ok' as const) : ('down' as const),
-        checks: { database: db },
+        status: !db.ok ? ('down' as const) : allOk ? ('ok' as const) : ('degraded' as const),
+        checks: { database: db, ...extra },
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
         version: VERSION,
         time: iso(ctx.clock.now()),
@@ -53,6 +61,7 @@ export function opsRoutes(
       const m = ctx.metrics;
       m.connections.set({ role: 'visitor' }, deps.gateway.registry.count('visitor'));
       m.connections.set({ role: 'agent' }, deps.gateway.registry.count('agent'));
+      m.agentsConnected.set((await ctx.presence.connectedAgents()).size);
       return reply.type(m.registry.contentType).send(await m.registry.metrics());
     },
   );

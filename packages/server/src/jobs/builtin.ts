@@ -1,0 +1,23 @@
+import type { AppContext } from '../shared/context';
+import type { FileStorage } from '../files/storage';
+import { deleteUnattachedFiles } from '../files/actions';
+import { deleteExpiredSessions } from '../auth/actions';
+import type { JobDefinition } from './runner';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The cluster's periodic jobs: each runs on one node at a time, on whichever is free when it is
+ * due. Adding one is adding a line here.
+ */
+export function builtinJobs(ctx: AppContext, deps: { storage: FileStorage }): JobDefinition[] {
+  return [
+    { name: 'sessions.expire', everyMs: HOUR, run: () => deleteExpiredSessions(ctx) },
+    {
+      name: 'files.cleanup',
+      everyMs: HOUR,
+      run: (signal) => deleteUnattachedFiles(ctx, deps.storage, signal),
+    },
+  ];
+}
