@@ -33,7 +33,8 @@ const CLOSE_NORMAL = 1000;
 export const CLOSE_ABANDONED = 4499;
 
 export interface ConnectionOptions {
-  url: string;
+  /** Several nodes without a load balancer: each new attempt goes to the next one. */
+  urls: readonly string[];
   WebSocketImpl: WebSocketConstructor;
   headers: Record<string, string> | undefined;
   backoff: Backoff;
@@ -86,10 +87,14 @@ export class Connection {
   /** The code of the current socket's last frame, if that was an `error` without a `ref`. */
   #refusal: ErrorCode | undefined = undefined;
   #unwatchOnline: () => void = noop;
+  /** Which of `urls` the next attempt uses; starts at a random one so clients spread over nodes. */
+  #next: number;
 
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
+    if (options.urls.length === 0) throw new TypeError('at least one url is needed');
     this.#options = options;
     this.#handlers = handlers;
+    this.#next = Math.floor(options.random() * options.urls.length) % options.urls.length;
   }
 
   get state(): ConnectionState {
@@ -122,7 +127,10 @@ export class Connection {
   #attempt(state: 'connecting' | 'reconnecting'): void {
     this.#reconnectTimer = null;
     this.#setState(state);
-    const { url, WebSocketImpl, headers } = this.#options;
+    const { urls, WebSocketImpl, headers } = this.#options;
+    const url = urls[this.#next % urls.length] ?? '';
+    // A failed or ended socket sends the next attempt to the next node (a no-op with one url).
+    this.#next = (this.#next + 1) % urls.length;
     let socket: SocketLike;
     try {
       socket =

@@ -51,9 +51,13 @@ export class ParleyClientCore {
   readonly #codec: FrameCodec;
 
   constructor(options: ParleyClientOptions, codec: FrameCodec) {
-    const url = new URL(options.url);
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      throw new TypeError(`url must be ws: or wss:, got ${url.protocol}`);
+    const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
+    if (urls.length === 0) throw new TypeError('url must name at least one server');
+    for (const u of urls) {
+      const { protocol } = new URL(u);
+      if (protocol !== 'ws:' && protocol !== 'wss:') {
+        throw new TypeError(`url must be ws: or wss:, got ${protocol}`);
+      }
     }
     const WebSocketImpl =
       options.WebSocketImpl ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -109,7 +113,7 @@ export class ParleyClientCore {
     );
     this.#connection = new Connection(
       {
-        url: options.url,
+        urls,
         WebSocketImpl,
         headers: options.headers,
         backoff: createBackoff({ ...DEFAULT_RECONNECT_BACKOFF, ...options.backoff }, random),

@@ -6,8 +6,12 @@ import type { WebSocketConstructor } from './socket';
 export type ClientAuth = { role: 'visitor'; siteKey: string; token: string } | { role: 'agent' };
 
 export interface ParleyClientOptions {
-  /** `ws://host/ws` or `wss://host/ws` (see `websocketUrl`). */
-  url: string;
+  /**
+   * `ws://host/ws` or `wss://host/ws` (see `websocketUrl`). Several nodes without a load balancer:
+   * a list; the client starts at a random one and moves to the next whenever a socket fails or
+   * the node says `bye` (shutting down), so it always resumes on a node that is up.
+   */
+  url: string | readonly string[];
   auth: ClientAuth;
   /** Defaults to `globalThis.WebSocket`; in Node pass `WebSocket` from the `ws` package. */
   WebSocketImpl?: WebSocketConstructor;
