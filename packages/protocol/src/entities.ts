@@ -44,6 +44,10 @@ export type ConversationStatus = z.infer<typeof ConversationStatus>;
 
 export const Rating = z.enum(['good', 'bad']);
 
+/** How a conversation began: a live chat, or a message left with the offline form. */
+export const ConversationSource = z.enum(['chat', 'offline_form']);
+export type ConversationSource = z.infer<typeof ConversationSource>;
+
 /**
  * A conversation as a visitor sees it: nothing internal (notes, department, internal state). Its
  * `lastSeq` counts only messages the visitor may see, so trailing private notes are not revealed.
@@ -79,7 +83,10 @@ export const ConversationForAgent = z.object({
   peerReadSeq: z.number().int().nonnegative(),
   lastMessageAt: Timestamp.nullable(),
   lastMessagePreview: z.string().nullable(),
+  source: ConversationSource,
   rating: Rating.nullable(),
+  /** The visitor's comment with the rating. */
+  ratingComment: z.string().nullable(),
   createdAt: Timestamp,
   firstResponseAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
@@ -111,10 +118,15 @@ export const Visitor = z.object({
   siteId: Id,
   name: z.string().nullable(),
   email: z.string().nullable(),
+  /** The site's own user id, from `identify()`. */
+  externalId: z.string().nullable(),
+  /** `externalId` was proven with the site's HMAC (identity verification); otherwise it is only a claim. */
+  verified: z.boolean(),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   firstSeenAt: Timestamp,
   lastSeenAt: Timestamp,
   lastPageUrl: z.string().nullable(),
+  lastPageTitle: z.string().nullable(),
   userAgent: z.string().nullable(),
 });
 export type Visitor = z.infer<typeof Visitor>;

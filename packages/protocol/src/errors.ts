@@ -27,6 +27,9 @@ export const ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'unsupported_media_type',
+  'identity_verification_failed',
+  'mail_not_configured',
+  'mail_failed',
   'internal',
 ] as const;
 

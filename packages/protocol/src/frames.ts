@@ -181,6 +181,11 @@ export const ErrorFrame = z.object({
   /** The `clientMsgId` or `ref` of the frame that caused the error, when there was one. */
   ref: z.string().optional(),
 });
+/**
+ * Agents only: a visitor of one of the agent's sites changed (page, identity, attributes, pre-chat
+ * values). Carries the whole visitor, so applying it is a replace.
+ */
+export const VisitorFrame = z.object({ t: z.literal('visitor'), visitor: Visitor });
 export const Bye = z.object({
   t: z.literal('bye'),
   /**
@@ -203,6 +208,7 @@ export const ServerFrame = z.discriminatedUnion('t', [
   Pong,
   ErrorFrame,
   Bye,
+  VisitorFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

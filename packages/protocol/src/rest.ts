@@ -157,6 +157,28 @@ export const DepartmentCreateRequest = z.object({
 export const DepartmentList = z.object({ departments: z.array(Department) });
 export const DepartmentResponse = z.object({ department: Department });
 
+/** `GET /api/v1/visitors/:id` (agents): the visitor, and where it has been lately. */
+export const VisitorDetailsResponse = z.object({
+  visitor: Visitor,
+  /** Newest first, at most 50. */
+  pageViews: z.array(
+    z.object({
+      url: z.string(),
+      title: z.string().nullable(),
+      referrer: z.string().nullable(),
+      at: Timestamp,
+    }),
+  ),
+  /** `Parley.track()` events, newest first, at most 50. */
+  events: z.array(
+    z.object({
+      name: z.string(),
+      data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+      at: Timestamp,
+    }),
+  ),
+});
+
 export const Health = z.object({
   status: z.enum(['ok', 'degraded', 'down']),
   checks: z.record(

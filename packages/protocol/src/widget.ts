@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Id, Rating } from './entities';
+import { ConversationForVisitor, Id, Message, Rating, Visitor } from './entities';
 
 /**
  * Everything a site configures about its widget, and what the widget reads back. Stored inside the
@@ -191,6 +191,13 @@ export const WidgetConfig = z.object({
   transcripts: z.boolean(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;
+export const WidgetConfigQuery = z.object({ site: z.string().min(1).max(64) });
+
+/** `GET /api/v1/sites/:id/identity-secret` and `POST …/identity-secret/rotate` (admins). */
+export const IdentitySecretResponse = z.object({
+  /** The HMAC key of identity verification. Keep it on the site's backend; never ship it to browsers. */
+  secret: z.string(),
+});
 
 /* ───────────── visitor REST bodies used by the widget (all with `Authorization: Bearer <visitor token>`) ───────────── */
 
@@ -241,33 +248,58 @@ export const TrackEventRequest = z.object({
   name: z.string().min(1).max(100),
   data: z
     .record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
+    .refine((r) => Object.keys(r).length <= 20, { message: 'at most 20 data keys' })
     .optional(),
 });
+
+/** Form values by field key (pre-chat and offline forms). */
+const FormValues = z
+  .record(z.string().max(64), z.string().max(5000))
+  .refine((r) => Object.keys(r).length <= 30, { message: 'at most 30 fields' });
 
 /**
  * `POST /api/v1/visitor/offline-messages`: the offline form. Creates a conversation the team finds
  * in its inbox (source `offline_form`), with the message as its first entry. Idempotent by clientMsgId.
+ * When the visitor already has an open conversation, the message is added to it instead.
  */
 export const OfflineMessageRequest = z.object({
   clientMsgId: z.uuid(),
-  /** Form values by field key; `message` is the text. */
-  fields: z.record(z.string().max(64), z.string().max(5000)),
+  /** Form values by field key (`name`, `email`, `department`, others become attributes). */
+  fields: FormValues,
+  /** The text. */
   message: z.string().trim().min(1).max(5000),
+});
+/**
+ * `created`: a new conversation was opened for it (when the visitor already has an open one, the
+ * message goes there). `duplicate`: this clientMsgId had been stored before; nothing new was written.
+ */
+export const OfflineMessageResponse = z.object({
+  conversation: ConversationForVisitor,
+  message: Message,
+  created: z.boolean(),
+  duplicate: z.boolean(),
 });
 
 /** `POST /api/v1/visitor/prechat`: the pre-chat form's values, before the first message. */
-export const PrechatRequest = z.object({
-  fields: z.record(z.string().max(64), z.string().max(5000)),
-});
+export const PrechatRequest = z.object({ fields: FormValues });
+/** The visitor as stored now, and the department its next conversation will be created in. */
+export const PrechatResponse = z.object({ visitor: Visitor, departmentId: Id.nullable() });
+
+/** `POST /api/v1/visitor/attributes`, `POST /api/v1/visitor/pageviews`: the visitor as stored now. */
+export const VisitorResponse = z.object({ visitor: Visitor });
 
 /** `POST /api/v1/visitor/conversations/:id/rating`: once closed (or while open); may be changed. */
 export const RatingRequest = z.object({
   rating: Rating,
+  /** Replaces the previous comment; omitted = no comment. */
   comment: z.string().trim().max(2000).optional(),
 });
+export const RatingResponse = z.object({ conversation: ConversationForVisitor });
 
 /** `POST /api/v1/visitor/conversations/:id/transcript`: e-mail the conversation (visitor-visible part). */
 export const TranscriptRequest = z.object({ email: z.email().max(320) });
+/** The e-mail was handed to the SMTP server; `messages` = entries it contains. */
+export const TranscriptResponse = z.object({ ok: z.literal(true), messages: z.number().int().nonnegative() });
 
 function isTimeZone(tz: string): boolean {
   try {

@@ -17,6 +17,7 @@ import { demoRoutes } from './bootstrap/demo';
 import { fileRoutes } from './files/routes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
+import type { Mailer } from './mail/mailer';
 import type { HealthCheck } from './cluster/cluster';
 
 export interface AppOptions {
@@ -24,6 +25,8 @@ export interface AppOptions {
   loginPerMinute: number;
   visitorSessionsPerMinute: number;
   files: { storage: FileStorage; maxBytes: number };
+  /** SMTP for transcripts by e-mail; null when SMTP_URL is not set. */
+  mailer: Mailer | null;
   ping: () => Promise<void>;
   /** Checks beyond the database for /healthz (`redis` in a cluster): failing ones make it `degraded`. */
   checks?: () => Promise<Record<string, HealthCheck>>;
@@ -121,10 +124,10 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
 
   authRoutes(app, ctx, { loginPerMinute: opts.loginPerMinute });
   agentRoutes(app, ctx);
-  siteRoutes(app, ctx);
+  siteRoutes(app, ctx, { transcripts: opts.mailer !== null });
   departmentRoutes(app, ctx);
   visitorRoutes(app, ctx, { sessionsPerMinute: opts.visitorSessionsPerMinute });
-  visitorConversationRoutes(app, ctx);
+  visitorConversationRoutes(app, ctx, { mailer: opts.mailer });
   agentConversationRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });

@@ -22,6 +22,10 @@ export interface ServerConfig {
   /** Where uploaded files are kept. */
   filesDir: string;
   maxFileBytes: number;
+  /** `smtp://user:pass@host:587` (or `smtps://…:465`): lets the server e-mail transcripts. Unset = no e-mail. */
+  smtpUrl?: string | undefined;
+  /** Sender of those e-mails, e.g. `Support <support@example.com>`; default parley@<PUBLIC_URL host>. */
+  mailFrom?: string | undefined;
   /** Scale-out: `redis://…` switches the event bus and presence to Redis; unset = one node, in-process. */
   redisUrl?: string | undefined;
   /** Prefix of every Redis key and channel, so several clusters (or test runs) can share one Redis. */
@@ -39,6 +43,17 @@ export interface ServerConfig {
 function int(v: string | undefined, fallback: number): number {
   const n = v === undefined || v === '' ? NaN : Number(v);
   return Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** `Parley <parley@host>` with the host of PUBLIC_URL (else localhost), when PARLEY_MAIL_FROM is not set. */
+export function defaultMailFrom(config: Pick<ServerConfig, 'publicUrl'>): string {
+  let host = 'localhost';
+  try {
+    if (config.publicUrl !== undefined) host = new URL(config.publicUrl).hostname || host;
+  } catch {
+    /* an unparsable PUBLIC_URL keeps localhost */
+  }
+  return `Parley <parley@${host}>`;
 }
 
 /** Configuration comes from the environment only (twelve-factor); every key has a working default. */
@@ -69,6 +84,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     adminEmail: env.PARLEY_ADMIN_EMAIL ?? 'admin@parley.local',
     filesDir,
     maxFileBytes: int(env.PARLEY_MAX_FILE_MB, 10) * 1024 * 1024,
+    smtpUrl: env.SMTP_URL === '' ? undefined : env.SMTP_URL,
+    mailFrom: env.PARLEY_MAIL_FROM === '' ? undefined : env.PARLEY_MAIL_FROM,
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
     redisPrefix: env.PARLEY_REDIS_PREFIX ?? 'parley:',
     // Unique per process unless pinned: a restarted process is a new member of the cluster.

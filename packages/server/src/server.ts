@@ -16,6 +16,8 @@ import { ensureFirstRun, type FirstRun } from './bootstrap/firstRun';
 import type { ServerConfig } from './config';
 import { normalizeOrigin } from './sites/origins';
 import { diskStorage } from './files/storage';
+import { defaultMailFrom } from './config';
+import { smtpMailer } from './mail/mailer';
 import { joinCluster, type ClusterLink } from './cluster/cluster';
 import { JobRunner } from './jobs/runner';
 import { builtinJobs } from './jobs/builtin';
@@ -95,11 +97,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     consoleOrigin: config.publicUrl === undefined ? null : normalizeOrigin(config.publicUrl),
     sendRate: config.sendRate,
   });
+  const mailer = config.smtpUrl
+    ? smtpMailer(config.smtpUrl, config.mailFrom ?? defaultMailFrom(config))
+    : null;
   const app = await buildApp(ctx, {
     trustProxy: config.trustProxy,
     loginPerMinute: config.loginPerMinute,
     visitorSessionsPerMinute: config.visitorSessionsPerMinute,
     files: { storage, maxBytes: config.maxFileBytes },
+    mailer,
     ping: () => database.ping(),
     checks: () => cluster.checks(),
     gateway,
@@ -132,6 +138,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       await ctx.bus.close();
       await ctx.presence.close();
       await cluster.close();
+      mailer?.close();
       await database.close();
     })());
   return { url, app, ctx, gateway, database, firstRun, jobs, cluster, close };

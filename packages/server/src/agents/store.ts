@@ -42,6 +42,21 @@ export const agentStore = {
         .execute();
     }
   },
+  /** Active agents who may work on a site (its members, and every owner and admin), by name. */
+  withAccessToSite: (db: Kysely<DB>, siteId: string, limit: number) =>
+    db
+      .selectFrom('agents')
+      .select(['id', 'name', 'avatar_url', 'status'])
+      .where('active', '=', 1)
+      .where((eb) =>
+        eb.or([
+          eb('role', 'in', ['owner', 'admin']),
+          eb('id', 'in', eb.selectFrom('site_agents').select('agent_id').where('site_id', '=', siteId)),
+        ]),
+      )
+      .orderBy('name')
+      .limit(limit)
+      .execute(),
   logStatus: (db: Kysely<DB>, agentId: string, status: AgentRow['status'], at: number) =>
     db.insertInto('agent_status_log').values({ agent_id: agentId, status, at }).execute(),
 };

@@ -1,5 +1,5 @@
 import type { Message } from '@parley/protocol';
-import { isUniqueViolation } from '../db/dialect';
+import { transactionWithRetry } from '../db/retry';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { AppError, notFound } from '../shared/errors';
@@ -12,6 +12,10 @@ import { presentMessage } from './presenters';
 import { parseJsonColumn } from '../shared/json';
 import { doCheckAttachments } from '../files/actions';
 import { fileStore } from '../files/store';
+import { notifyVisitor } from '../visitors/actions';
+import { presentVisitor } from '../visitors/presenters';
+import { checkFormValues, doChangeProfile } from '../visitors/profile';
+import { visitorStore } from '../visitors/store';
 import { conversationStore, type ConversationRow, type MessageRow } from './store';
 
 const PREVIEW_CHARS = 140;
@@ -49,14 +53,35 @@ function checkSendInput(actor: Sender, input: SendInput): void {
 
 /* ───────────── do… (inside the caller's transaction) ───────────── */
 
-function newConversationRow(actor: VisitorActor, now: number): ConversationRow {
+/** How a new conversation starts: where it came from. Its department is the visitor's pre-chat choice. */
+type Source = ConversationRow['source'];
+
+async function doNewConversation(
+  trx: Kysely<DB>,
+  actor: VisitorActor,
+  source: Source,
+  now: number,
+): Promise<ConversationRow> {
+  const visitor = await visitorStore.byId(trx, actor.id);
+  const conv = newConversationRow(actor, source, visitor?.department_id ?? null, now);
+  await conversationStore.insert(trx, conv);
+  return conv;
+}
+
+function newConversationRow(
+  actor: VisitorActor,
+  source: Source,
+  departmentId: string | null,
+  now: number,
+): ConversationRow {
   return {
     id: newId(),
     site_id: actor.siteId,
     visitor_id: actor.id,
     status: 'open',
+    source,
     assignee_id: null,
-    department_id: null,
+    department_id: departmentId,
     last_seq: 0,
     last_public_seq: 0,
     created_at: now,
@@ -67,6 +92,7 @@ function newConversationRow(actor: VisitorActor, now: number): ConversationRow {
     last_message_preview: null,
     rating: null,
     rating_comment: null,
+    rated_at: null,
   };
 }
 
@@ -77,6 +103,7 @@ async function doResolveVisitorConversation(
   trx: Kysely<DB>,
   actor: VisitorActor,
   conversationId: string | undefined,
+  source: Source,
   now: number,
 ): Promise<{ conv: ConversationRow; change: Change | null; line: MessageRow | null }> {
   if (conversationId !== undefined) {
@@ -92,12 +119,17 @@ async function doResolveVisitorConversation(
   }
   const open = await conversationStore.openForVisitor(trx, actor.id);
   if (open) return { conv: open, change: null, line: null };
-  const conv = newConversationRow(actor, now);
-  await conversationStore.insert(trx, conv);
+  const conv = await doNewConversation(trx, actor, source, now);
   return { conv, change: 'created', line: null };
 }
 
-async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: number) {
+async function doSend(
+  trx: Kysely<DB>,
+  actor: Sender,
+  input: SendInput,
+  now: number,
+  source: Source = 'chat',
+) {
   const existing = await conversationStore.messageByClientId(trx, actor.kind, actor.id, input.clientMsgId);
   if (existing) {
     const samePrivacy = (existing.private === 1) === (input.private ?? false);
@@ -127,7 +159,7 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
       conv,
       change,
       line: systemLine,
-    } = await doResolveVisitorConversation(trx, actor, input.conversationId, now));
+    } = await doResolveVisitorConversation(trx, actor, input.conversationId, source, now));
   } else {
     conv = await checkConversation(trx, actor, input.conversationId ?? '');
     if (conv.status === 'closed')
@@ -174,14 +206,8 @@ async function doSend(trx: Kysely<DB>, actor: Sender, input: SendInput, now: num
 }
 
 /** Run a write transaction, retrying when a concurrent writer won a unique-key race (the retry then sees its row). */
-async function withRetry<T>(ctx: AppContext, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.db.transaction().execute(fn);
-    } catch (e) {
-      if (attempt >= MAX_ATTEMPTS || !isUniqueViolation(e)) throw e;
-    }
-  }
+function withRetry<T>(ctx: AppContext, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return transactionWithRetry(ctx.db, fn, MAX_ATTEMPTS);
 }
 
 /* ───────────── notify… (after commit) ───────────── */
@@ -189,7 +215,7 @@ async function withRetry<T>(ctx: AppContext, fn: (trx: Kysely<DB>) => Promise<T>
 function notifyConversation(
   ctx: AppContext,
   conv: ConversationRow,
-  reason: 'created' | 'assigned' | 'closed' | 'reopened',
+  reason: 'created' | 'assigned' | 'closed' | 'reopened' | 'rated',
 ): void {
   ctx.bus.publish({
     type: 'conversation.changed',
@@ -236,6 +262,67 @@ async function authorNameOf(ctx: AppContext, row: MessageRow): Promise<string | 
   return page[0]?.author_name ?? null;
 }
 
+export interface OfflineMessageResult extends SendResult {
+  /** A conversation was opened for it (else it went into the visitor's open one). */
+  created: boolean;
+}
+
+/**
+ * The offline form: the message becomes the first entry of a new conversation (source
+ * `offline_form`, open, unassigned) that the team finds in its inbox; the form's values fill the
+ * visitor as a pre-chat form's would. Idempotent by clientMsgId, like any send. A visitor with an
+ * open conversation already gets the message added there (one open conversation per visitor).
+ */
+export async function leaveOfflineMessage(
+  ctx: AppContext,
+  actor: VisitorActor,
+  input: { clientMsgId: string; fields: Record<string, string>; message: string },
+): Promise<OfflineMessageResult> {
+  const change = await checkFormValues(ctx.db, actor.siteId, input.fields);
+  const r = await ctx.commits.run(async (trx) => {
+    const now = ctx.clock.now();
+    const profile = await doChangeProfile(trx, ctx.dialect, actor.id, change, { last_seen_at: now });
+    const sent = await doSend(
+      trx,
+      actor,
+      { clientMsgId: input.clientMsgId, body: input.message },
+      now,
+      'offline_form',
+    );
+    return { ...sent, profile };
+  });
+  const message = presentMessage(r.row, r.duplicate ? await authorNameOf(ctx, r.row) : r.profile.row.name);
+  if (!r.duplicate) {
+    if (r.profile.changed) notifyVisitor(ctx, presentVisitor(r.profile.row), 'profile');
+    if (r.change) notifyConversation(ctx, r.conv, r.change);
+    if (r.systemLine) notifyMessage(ctx, r.conv, presentMessage(r.systemLine, null));
+    notifyMessage(ctx, r.conv, message);
+    ctx.metrics.messages.inc({ author: 'visitor' });
+  }
+  return { message, duplicate: r.duplicate, conversation: r.conv, created: r.change === 'created' };
+}
+
+/** The visitor rates its conversation (open or closed); a later rating replaces the earlier one. */
+export async function rateConversation(
+  ctx: AppContext,
+  actor: VisitorActor,
+  id: string,
+  rating: 'good' | 'bad',
+  comment: string | undefined,
+): Promise<ConversationRow> {
+  const now = ctx.clock.now();
+  const ratingComment = comment === undefined || comment === '' ? null : comment;
+  const r = await ctx.db.transaction().execute(async (trx) => {
+    const conv = await checkConversation(trx, actor, id);
+    if (conv.rating === rating && conv.rating_comment === ratingComment) return { conv, changed: false };
+    const patch = { rating, rating_comment: ratingComment, rated_at: now, updated_at: now };
+    await conversationStore.update(trx, id, patch);
+    return { conv: { ...conv, ...patch }, changed: true };
+  });
+  if (r.changed) notifyConversation(ctx, r.conv, 'rated');
+  return r.conv;
+}
+
 /** A visitor's open conversation, created if there is none. Safe under concurrent calls: one wins, all get it. */
 export async function startConversation(
   ctx: AppContext,
@@ -245,9 +332,7 @@ export async function startConversation(
   const r = await withRetry(ctx, async (trx) => {
     const open = await conversationStore.openForVisitor(trx, actor.id);
     if (open) return { conversation: open, created: false };
-    const conv = newConversationRow(actor, now);
-    await conversationStore.insert(trx, conv);
-    return { conversation: conv, created: true };
+    return { conversation: await doNewConversation(trx, actor, 'chat', now), created: true };
   });
   if (r.created) notifyConversation(ctx, r.conversation, 'created');
   return r;

@@ -1,5 +1,6 @@
 import type { ConversationForAgent, ConversationForVisitor } from '@parley/protocol';
 import type { AgentActor, AppContext, VisitorActor } from '../shared/context';
+import { notFound } from '../shared/errors';
 import { checkConversation } from './policies';
 import { presentConversationForAgent, presentConversationForVisitor } from './presenters';
 import { conversationStore, type AgentListFilter, type Cursor } from './store';
@@ -63,6 +64,17 @@ export async function listConversationsForVisitor(
 ): Promise<ConversationForVisitor[]> {
   const rows = await conversationStore.listForVisitor(ctx.db, actor.id, page);
   return rows.map(presentConversationForVisitor);
+}
+
+/** One of the visitor's own conversations, as the visitor sees it. */
+export async function getConversationForVisitor(
+  ctx: AppContext,
+  actor: VisitorActor,
+  id: string,
+): Promise<ConversationForVisitor> {
+  const [row] = await conversationStore.listForVisitor(ctx.db, actor.id, { conversationId: id, limit: 1 });
+  if (!row) throw notFound('conversation');
+  return presentConversationForVisitor(row);
 }
 
 /**

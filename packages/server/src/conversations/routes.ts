@@ -14,22 +14,39 @@ import {
   VisitorConversationList,
   VisitorConversationListQuery,
   ConversationForVisitor,
+  OfflineMessageRequest,
+  OfflineMessageResponse,
+  RatingRequest,
+  RatingResponse,
+  TranscriptRequest,
+  TranscriptResponse,
+  ErrorResponse,
 } from '@parley/protocol';
 import type { AppContext } from '../shared/context';
 import { AppError } from '../shared/errors';
 import { IdParams, errors, typed } from '../shared/routing';
 import { requireAgent, requireVisitor } from '../auth/http';
+import { perVisitor } from '../visitors/routes';
+import type { Mailer } from '../mail/mailer';
 import {
   assignConversation,
   closeConversation,
   fetchMessages,
+  leaveOfflineMessage,
   markRead,
+  rateConversation,
   reopenConversation,
   sendMessage,
   startConversation,
 } from './actions';
 import { presentMessageForVisitor } from './presenters';
-import { getConversationForAgent, listConversationsForAgent, listConversationsForVisitor } from './queries';
+import {
+  getConversationForAgent,
+  getConversationForVisitor,
+  listConversationsForAgent,
+  listConversationsForVisitor,
+} from './queries';
+import { sendTranscript } from './transcript';
 
 const ReadResponse = z.object({ readSeq: z.number().int() });
 
@@ -176,7 +193,11 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
 }
 
 /** Visitor-side REST (bearer visitor token): a fallback and a convenience next to the WebSocket. */
-export function visitorConversationRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function visitorConversationRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  opts: { mailer: Mailer | null },
+): void {
   const api = typed(app);
   const tags = ['visitor'];
   const bearer = [{ visitorToken: [] }];
@@ -305,5 +326,82 @@ export function visitorConversationRoutes(app: FastifyInstance, ctx: AppContext)
     async (req) => ({
       readSeq: await markRead(ctx, await requireVisitor(ctx, req), req.params.id, req.body.seq),
     }),
+  );
+
+  api.post(
+    '/api/v1/visitor/offline-messages',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary:
+          'The offline form: a conversation (source offline_form) with the message as its first entry; the visitor’s open conversation if it has one. Idempotent by clientMsgId',
+        body: OfflineMessageRequest,
+        response: {
+          200: OfflineMessageResponse,
+          201: OfflineMessageResponse,
+          ...errors(400, 401, 403, 409, 422, 429),
+        },
+      },
+      config: { rateLimit: perVisitor(10, '1 minute') },
+    },
+    async (req, reply) => {
+      const actor = await requireVisitor(ctx, req);
+      const r = await leaveOfflineMessage(ctx, actor, req.body);
+      const message = presentMessageForVisitor(r.message) ?? r.message;
+      return reply.status(r.duplicate ? 200 : 201).send({
+        conversation: await getConversationForVisitor(ctx, actor, r.conversation.id),
+        message,
+        created: r.created,
+        duplicate: r.duplicate,
+      });
+    },
+  );
+
+  api.post(
+    '/api/v1/visitor/conversations/:id/rating',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary:
+          'Rate the conversation good or bad, with an optional comment; a new rating replaces the last',
+        params: IdParams,
+        body: RatingRequest,
+        response: { 200: RatingResponse, ...errors(400, 401, 403, 404, 429) },
+      },
+      config: { rateLimit: perVisitor(20, '1 minute') },
+    },
+    async (req) => {
+      const actor = await requireVisitor(ctx, req);
+      await rateConversation(ctx, actor, req.params.id, req.body.rating, req.body.comment);
+      return { conversation: await getConversationForVisitor(ctx, actor, req.params.id) };
+    },
+  );
+
+  api.post(
+    '/api/v1/visitor/conversations/:id/transcript',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary:
+          'E-mail the conversation (what the visitor can see, never private notes) to an address. 501 mail_not_configured without SMTP, 502 mail_failed when the mail server refuses; limited per visitor and per site',
+        params: IdParams,
+        body: TranscriptRequest,
+        response: {
+          200: TranscriptResponse,
+          ...errors(400, 401, 403, 404, 429),
+          501: ErrorResponse,
+          502: ErrorResponse,
+        },
+      },
+      config: { rateLimit: perVisitor(3, '1 minute') },
+    },
+    async (req) => {
+      const actor = await requireVisitor(ctx, req);
+      const r = await sendTranscript(ctx, opts.mailer, actor, req.params.id, req.body.email);
+      return { ok: true as const, messages: r.messages };
+    },
   );
 }

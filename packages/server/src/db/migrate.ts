@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_files';
+import * as m003 from './migrations/003_widget';
 import * as m004 from './migrations/004_cluster';
 
 /** Migrations are imported statically so that they ship inside any bundle and need no file system walk. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_files': m002,
+  '003_widget': m003,
   '004_cluster': m004,
 };
 

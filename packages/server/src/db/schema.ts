@@ -73,6 +73,10 @@ export interface VisitorsTable {
   site_id: string;
   token_hash: string;
   external_id: string | null;
+  /** 1 when external_id was proven with the site's HMAC. */
+  verified: number;
+  /** Chosen in the pre-chat form: where the next conversation is created. */
+  department_id: string | null;
   name: string | null;
   email: string | null;
   attributes: string;
@@ -110,6 +114,8 @@ export interface ConversationsTable {
   last_message_preview: string | null;
   rating: 'good' | 'bad' | null;
   rating_comment: string | null;
+  rated_at: number | null;
+  source: 'chat' | 'offline_form';
 }
 
 export interface MessagesTable {
@@ -147,6 +153,35 @@ export interface FilesTable {
   created_at: number;
 }
 
+export interface VisitorTokensTable {
+  token_hash: string;
+  visitor_id: string;
+  created_at: number;
+}
+
+export interface VisitorEventsTable {
+  id: Generated<number>;
+  visitor_id: string;
+  site_id: string;
+  name: string;
+  /** JSON object. */
+  data: string;
+  at: number;
+}
+
+export interface MailLogTable {
+  id: Generated<number>;
+  site_id: string;
+  visitor_id: string | null;
+  conversation_id: string | null;
+  kind: 'transcript';
+  recipient: string;
+  /** 'pending' while the SMTP server is being talked to: counted by the limits like the others. */
+  status: 'pending' | 'sent' | 'failed';
+  error: string | null;
+  at: number;
+}
+
 /** Background jobs run once across the cluster (jobs/runner.ts). */
 export interface JobLeasesTable {
   name: string;
@@ -176,4 +211,7 @@ export interface DB {
   messages: MessagesTable;
   read_marks: ReadMarksTable;
   files: FilesTable;
+  visitor_tokens: VisitorTokensTable;
+  visitor_events: VisitorEventsTable;
+  mail_log: MailLogTable;
 }

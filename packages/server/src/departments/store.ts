@@ -3,6 +3,14 @@ import type { DB } from '../db/schema';
 
 export const departmentStore = {
   all: (db: Kysely<DB>) => db.selectFrom('departments').selectAll().orderBy('name').execute(),
+  /** Departments a site's visitors may choose: the site's own and the global ones. */
+  forSite: (db: Kysely<DB>, siteId: string) =>
+    db
+      .selectFrom('departments')
+      .select(['id', 'name'])
+      .where((eb) => eb.or([eb('site_id', '=', siteId), eb('site_id', 'is', null)]))
+      .orderBy('name')
+      .execute(),
   byId: (db: Kysely<DB>, id: string) =>
     db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst(),
   insert: (db: Kysely<DB>, row: { id: string; site_id: string | null; name: string; created_at: number }) =>

@@ -248,6 +248,12 @@ export class Gateway {
         }
         return;
       }
+      case 'visitor.changed': {
+        // Agents of the visitor's site only; visitors never receive visitor frames (not even their own).
+        const text = serialize({ t: 'visitor', visitor: e.visitor });
+        for (const c of r.agentsOfSite(e.siteId)) c.push(text);
+        return;
+      }
       case 'site.changed': {
         for (const c of r.all)
           if (c.auth?.role === 'visitor' && c.auth.actor.siteId === e.siteId) c.auth.sneakPeek = e.sneakPeek;

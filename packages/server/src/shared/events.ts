@@ -1,4 +1,4 @@
-import type { Author, AuthorKind, Message } from '@parley/protocol';
+import type { Author, AuthorKind, Message, Visitor } from '@parley/protocol';
 
 /**
  * Domain events. Actions publish them only after their transaction has committed; the realtime
@@ -12,7 +12,7 @@ export type DomainEvent =
       siteId: string;
       conversationId: string;
       visitorId: string;
-      reason: 'created' | 'assigned' | 'closed' | 'reopened';
+      reason: 'created' | 'assigned' | 'closed' | 'reopened' | 'rated';
     }
   | {
       type: 'typing';
@@ -39,6 +39,17 @@ export type DomainEvent =
     }
   /** Settings that open sockets apply (e.g. sneak peek may be switched off: it must stop at once). */
   | { type: 'site.changed'; siteId: string; sneakPeek: boolean }
+  /**
+   * A visitor's page, identity, attributes or form values changed. Carries the visitor as agents see
+   * it (like `message.created` carries the message), so fan-out reads nothing.
+   */
+  | {
+      type: 'visitor.changed';
+      siteId: string;
+      visitorId: string;
+      reason: 'page' | 'identity' | 'attributes' | 'profile';
+      visitor: Visitor;
+    }
   /** Role or site membership changed: open sockets must reconnect so that their rights are read again. */
   | { type: 'agent.access_changed'; agentId: string };
 

@@ -1,14 +1,16 @@
 import type { z } from 'zod';
 import { randomBytes } from 'node:crypto';
-import type { Site, SiteCreateRequest, SiteUpdateRequest } from '@parley/protocol';
+import type { Site, SiteCreateRequest, SiteUpdateRequest, WidgetConfig } from '@parley/protocol';
 import { AppError, notFound } from '../shared/errors';
 import { newId, newToken } from '../shared/crypto';
 import type { AgentActor, AppContext } from '../shared/context';
 import { parseJsonColumn } from '../shared/json';
 import { checkAdmin, checkSiteAccess } from '../agents/policies';
-import { normalizeOrigin } from './origins';
-import { presentSite } from './presenters';
-import { SiteSettings } from './settings';
+import { agentStore } from '../agents/store';
+import { departmentStore } from '../departments/store';
+import { normalizeOrigin, originAllowed } from './origins';
+import { presentSite, presentWidgetConfig, siteOrigins, WIDGET_AGENTS } from './presenters';
+import { readSettings, SiteSettings } from './settings';
 import { siteStore, type SiteRow } from './store';
 
 function normalizeOrigins(list: readonly string[]): string[] {
@@ -19,6 +21,29 @@ function normalizeOrigins(list: readonly string[]): string[] {
     out.add(n);
   }
   return [...out];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A settings patch applied to the stored settings: nested objects merge key by key, arrays and
+ * scalars replace, and null removes a key (it falls back to its default).
+ */
+export function mergeSettings(
+  stored: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...stored };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) Reflect.deleteProperty(out, key);
+    else {
+      const before = out[key];
+      out[key] = isPlainObject(value) && isPlainObject(before) ? mergeSettings(before, value) : value;
+    }
+  }
+  return out;
 }
 
 function checkSettings(raw: Record<string, unknown>): z.output<typeof SiteSettings> {
@@ -77,7 +102,9 @@ export async function updateSite(
   const settings =
     input.settings === undefined
       ? undefined
-      : checkSettings({ ...parseJsonColumn<Record<string, unknown>>(row.settings, {}), ...input.settings });
+      : checkSettings(
+          mergeSettings(parseJsonColumn<Record<string, unknown>>(row.settings, {}), input.settings),
+        );
   const patch = {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.allowedOrigins !== undefined && {
@@ -89,4 +116,59 @@ export async function updateSite(
   if (settings !== undefined)
     ctx.bus.publish({ type: 'site.changed', siteId: id, sneakPeek: settings.sneakPeek });
   return presentSite({ ...row, ...patch });
+}
+
+/** Agents listed to find who may be shown in a widget; the online ones are sorted first. */
+const AGENT_CANDIDATES = 200;
+
+/**
+ * What a site's widgets load (public: anyone with the site key, from an allowed origin). Agents are
+ * "online" when their status says so and they have a live console connection somewhere.
+ */
+export async function getWidgetConfig(
+  ctx: AppContext,
+  siteKey: string,
+  origin: string | undefined,
+  opts: { transcripts: boolean },
+): Promise<WidgetConfig> {
+  const row = await siteStore.byKey(ctx.db, siteKey);
+  if (!row) throw new AppError('not_found', 'unknown site key', 404);
+  if (!originAllowed(siteOrigins(row), origin))
+    throw new AppError('origin_not_allowed', `origin ${origin ?? ''} is not allowed for this site`, 403);
+  const settings = readSettings(parseJsonColumn<unknown>(row.settings, {}));
+  const [agents, departments, connected] = await Promise.all([
+    agentStore.withAccessToSite(ctx.db, row.id, AGENT_CANDIDATES),
+    departmentStore.forSite(ctx.db, row.id),
+    ctx.presence.connectedAgents(),
+  ]);
+  const online = agents.filter((a) => a.status === 'online' && connected.has(a.id));
+  const others = agents.filter((a) => !online.includes(a));
+  return presentWidgetConfig(row, settings, {
+    agentsOnline: online.length > 0,
+    agents: [...online, ...others].slice(0, WIDGET_AGENTS),
+    departments,
+    transcripts: opts.transcripts,
+  });
+}
+
+/** The HMAC key of identity verification (admins): the site's backend needs it to sign user ids. */
+export async function getIdentitySecret(ctx: AppContext, actor: AgentActor, id: string): Promise<string> {
+  checkAdmin(actor);
+  const row = await siteStore.byId(ctx.db, id);
+  if (!row) throw notFound('site');
+  return row.identity_secret;
+}
+
+/**
+ * A new identity secret; hashes made with the old one stop verifying at once. Visitors verified
+ * before keep their verified identity (it was proven then).
+ */
+export async function rotateIdentitySecret(ctx: AppContext, actor: AgentActor, id: string): Promise<string> {
+  checkAdmin(actor);
+  const row = await siteStore.byId(ctx.db, id);
+  if (!row) throw notFound('site');
+  const secret = newToken();
+  await siteStore.update(ctx.db, id, { identity_secret: secret });
+  ctx.log.info({ siteId: id, agentId: actor.id }, 'identity secret rotated');
+  return secret;
 }

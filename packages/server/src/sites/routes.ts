@@ -1,11 +1,46 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { SiteCreateRequest, SiteList, SiteResponse, SiteUpdateRequest } from '@parley/protocol';
+import * as z from 'zod';
+import {
+  IdentitySecretResponse,
+  SiteCreateRequest,
+  SiteList,
+  SiteResponse,
+  SiteUpdateRequest,
+  WidgetConfig,
+  WidgetConfigQuery,
+} from '@parley/protocol';
 import type { AppContext } from '../shared/context';
 import { IdParams, errors, typed } from '../shared/routing';
 import { requireAgent } from '../auth/http';
-import { createSite, getSite, listSites, updateSite } from './actions';
+import {
+  createSite,
+  getIdentitySecret,
+  getSite,
+  getWidgetConfig,
+  listSites,
+  rotateIdentitySecret,
+  updateSite,
+} from './actions';
 
-export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** Seconds a browser (or a proxy) may reuse a widget configuration without asking again. */
+export const WIDGET_CONFIG_MAX_AGE = 30;
+
+/** A strong validator of the exact bytes: any change (settings, agents coming online) changes it. */
+export function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
+
+/** If-None-Match: `*`, or a list of (possibly weak) validators; weak comparison, as for GET. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === etag);
+}
+
+export function siteRoutes(app: FastifyInstance, ctx: AppContext, opts: { transcripts: boolean }): void {
   const api = typed(app);
   const tags = ['sites'];
 
@@ -62,5 +97,62 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => ({ site: await updateSite(ctx, await requireAgent(ctx, req), req.params.id, req.body) }),
+  );
+
+  api.get(
+    '/api/v1/sites/:id/identity-secret',
+    {
+      schema: {
+        tags,
+        summary: 'The identity-verification secret (admin): your backend signs user ids with it',
+        params: IdParams,
+        response: { 200: IdentitySecretResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => ({ secret: await getIdentitySecret(ctx, await requireAgent(ctx, req), req.params.id) }),
+  );
+
+  api.post(
+    '/api/v1/sites/:id/identity-secret/rotate',
+    {
+      schema: {
+        tags,
+        summary:
+          'Replace the identity-verification secret (admin); hashes made with the old one stop working',
+        params: IdParams,
+        response: { 200: IdentitySecretResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => ({
+      secret: await rotateIdentitySecret(ctx, await requireAgent(ctx, req), req.params.id),
+    }),
+  );
+
+  api.get(
+    '/api/v1/widget/config',
+    {
+      schema: {
+        tags: ['visitor'],
+        security: [],
+        summary: `The widget configuration of a site (public, no secrets). Cacheable: ETag, Cache-Control max-age=${WIDGET_CONFIG_MAX_AGE}; If-None-Match answers 304`,
+        querystring: WidgetConfigQuery,
+        response: {
+          200: WidgetConfig,
+          304: z.null().describe('Not modified: the cached configuration is current'),
+          ...errors(400, 403, 404, 429),
+        },
+      },
+      config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const config = await getWidgetConfig(ctx, req.query.site, req.headers.origin, opts);
+      const etag = etagOf(JSON.stringify(config));
+      // The answer depends on the Origin (CORS), so shared caches must key on it.
+      reply.header('vary', 'Origin');
+      reply.header('etag', etag);
+      reply.header('cache-control', `public, max-age=${WIDGET_CONFIG_MAX_AGE}`);
+      if (etagMatches(req.headers['if-none-match'], etag)) return reply.status(304).send(null);
+      return reply.status(200).send(config);
+    },
   );
 }

@@ -1,16 +1,59 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, VisitorsTable } from '../db/schema';
+import type { Dialect } from '../db/dialect';
 
 export type VisitorRow = Selectable<VisitorsTable>;
+
+/** Events kept per visitor; older ones are dropped as new ones arrive. */
+export const MAX_EVENTS_PER_VISITOR = 500;
 
 export const visitorStore = {
   byId: (db: Kysely<DB>, id: string) =>
     db.selectFrom('visitors').selectAll().where('id', '=', id).executeTakeFirst(),
-  byTokenHash: (db: Kysely<DB>, tokenHash: string) =>
-    db.selectFrom('visitors').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+
+  /**
+   * The row, locked until the transaction ends (PostgreSQL), for read-modify-write of its JSON
+   * columns. SQLite has one writer at a time anyway.
+   */
+  byIdForUpdate: (db: Kysely<DB>, dialect: Dialect, id: string) =>
+    db
+      .selectFrom('visitors')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst(),
+
+  /** The visitor a token belongs to: its first token, or one issued later (identify from another browser). */
+  byTokenHash: async (db: Kysely<DB>, tokenHash: string): Promise<VisitorRow | undefined> =>
+    (await db.selectFrom('visitors').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()) ??
+    (await db
+      .selectFrom('visitor_tokens as t')
+      .innerJoin('visitors as v', 'v.id', 't.visitor_id')
+      .selectAll('v')
+      .where('t.token_hash', '=', tokenHash)
+      .executeTakeFirst()),
+
+  /** The visitor whose verified user id this is, on this site. */
+  byVerifiedExternalId: (db: Kysely<DB>, siteId: string, externalId: string) =>
+    db
+      .selectFrom('visitors')
+      .selectAll()
+      .where('site_id', '=', siteId)
+      .where('external_id', '=', externalId)
+      .where('verified', '=', 1)
+      .executeTakeFirst(),
+
   insert: (db: Kysely<DB>, row: VisitorRow) => db.insertInto('visitors').values(row).execute(),
+
   update: (db: Kysely<DB>, id: string, patch: Partial<Omit<VisitorRow, 'id' | 'site_id'>>) =>
     db.updateTable('visitors').set(patch).where('id', '=', id).execute(),
+
+  addToken: (db: Kysely<DB>, visitorId: string, tokenHash: string, at: number) =>
+    db
+      .insertInto('visitor_tokens')
+      .values({ token_hash: tokenHash, visitor_id: visitorId, created_at: at })
+      .execute(),
+
   addPageView: (
     db: Kysely<DB>,
     v: {
@@ -22,4 +65,57 @@ export const visitorStore = {
       at: number;
     },
   ) => db.insertInto('page_views').values(v).execute(),
+
+  recentPageViews: (db: Kysely<DB>, visitorId: string, limit: number) =>
+    db
+      .selectFrom('page_views')
+      .select(['url', 'title', 'referrer', 'at'])
+      .where('visitor_id', '=', visitorId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
+
+  /** Store an event and drop the visitor's events beyond the newest MAX_EVENTS_PER_VISITOR. */
+  addEvent: async (
+    db: Kysely<DB>,
+    e: { visitor_id: string; site_id: string; name: string; data: string; at: number },
+  ): Promise<void> => {
+    await db.insertInto('visitor_events').values(e).execute();
+    const cutoff = await db
+      .selectFrom('visitor_events')
+      .select('id')
+      .where('visitor_id', '=', e.visitor_id)
+      .orderBy('id', 'desc')
+      .offset(MAX_EVENTS_PER_VISITOR)
+      .limit(1)
+      .executeTakeFirst();
+    if (cutoff) {
+      await db
+        .deleteFrom('visitor_events')
+        .where('visitor_id', '=', e.visitor_id)
+        .where('id', '<=', cutoff.id)
+        .execute();
+    }
+  },
+
+  recentEvents: (db: Kysely<DB>, visitorId: string, limit: number) =>
+    db
+      .selectFrom('visitor_events')
+      .select(['name', 'data', 'at'])
+      .where('visitor_id', '=', visitorId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
+
+  countEvents: async (db: Kysely<DB>, visitorId: string): Promise<number> =>
+    Number(
+      (
+        await db
+          .selectFrom('visitor_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('visitor_id', '=', visitorId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
 };
