@@ -22,8 +22,7 @@ interface LocalTime {
   weekday: number;
   /** Minutes since local midnight. */
   minutes: number;
-  /** Local wall-clock time as if it were UTC, in ms: local − this instant = the zone's offset. */
-  wallMs: number;
+  second: number;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -49,15 +48,13 @@ function localTime(instant: number, timeZone: string): LocalTime {
   const month = p.month ?? 1;
   const day = p.day ?? 1;
   const hour = (p.hour ?? 0) % 24;
-  const minute = p.minute ?? 0;
-  const wallMs = Date.UTC(year, month - 1, day, hour, minute, p.second ?? 0);
   return {
     year,
     month,
     day,
     weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
-    minutes: hour * 60 + minute,
-    wallMs,
+    minutes: hour * 60 + (p.minute ?? 0),
+    second: p.second ?? 0,
   };
 }
 
@@ -91,7 +88,9 @@ export function zonedTimeToInstant(
   const wall = Date.UTC(year, month - 1, day, 0, minutes);
   const offsetAt = (instant: number): number => {
     const whole = Math.floor(instant / 1000) * 1000;
-    return localTime(whole, timeZone).wallMs - whole;
+    const t = localTime(whole, timeZone);
+    // Local wall-clock time read as if it were UTC, minus the instant: the zone's offset.
+    return Date.UTC(t.year, t.month - 1, t.day, 0, t.minutes, t.second) - whole;
   };
   const first = offsetAt(wall);
   const guess = wall - first;
