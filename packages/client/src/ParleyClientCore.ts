@@ -325,6 +325,9 @@ export class ParleyClientCore {
       case 'bye':
         this.#emitter.emit('bye', frame);
         break;
+      case 'visitor':
+        this.#emitter.emit('visitor', frame.visitor);
+        break;
       case 'pong':
         // Its arrival already proved the socket alive.
         break;

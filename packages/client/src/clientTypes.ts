@@ -5,6 +5,7 @@ import type {
   ErrorCode,
   Message,
   ServerFrameOf,
+  Visitor,
   Welcome,
 } from '@parley/protocol';
 import type { ConnectionState } from './Connection';
@@ -61,6 +62,11 @@ export interface ClientEvents {
   bye: ByeEvent;
   /** The server refused the credentials or the origin (close 4401/4403); the client is closed. */
   authFailed: AuthFailedEvent;
+  /**
+   * Agents: a visitor of one of their sites changed (page, identity, attributes, form values). The
+   * payload is the whole visitor as it is now: replace what you hold.
+   */
+  visitor: Visitor;
 }
 
 export interface SendOptions {

@@ -20,6 +20,7 @@ const ALL: Record<keyof ClientEvents, true> = {
   error: true,
   bye: true,
   authFailed: true,
+  visitor: true,
 };
 
 /** All event names of a ParleyClient. */

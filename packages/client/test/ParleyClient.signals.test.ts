@@ -217,3 +217,28 @@ describe('read marks in the conversation summaries', () => {
     await vi.waitFor(() => expect(fx.server.marks.get('c1 visitor:v1')).toBe(1));
   });
 });
+
+describe('visitor frames', () => {
+  it('an agent client emits the visitor as the server sent it', async () => {
+    const client = agent();
+    const events = record(client);
+    await connected(client);
+    const visitor = {
+      id: 'v1',
+      siteId: 's1',
+      name: 'Nia',
+      email: null,
+      externalId: 'u-1',
+      verified: true,
+      attributes: { plan: 'pro' },
+      firstSeenAt: new Date(0).toISOString(),
+      lastSeenAt: new Date(1000).toISOString(),
+      lastPageUrl: 'https://shop.example/cart',
+      lastPageTitle: 'Cart',
+      userAgent: null,
+    };
+    fx.server.broadcast({ t: 'visitor', visitor });
+    await vi.waitFor(() => expect(events.visitor).toEqual([visitor]));
+    expect(events.error).toEqual([]);
+  });
+});
