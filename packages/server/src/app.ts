@@ -14,6 +14,8 @@ import { agentConversationRoutes, visitorConversationRoutes } from './conversati
 import { departmentRoutes } from './departments/routes';
 import { opsRoutes, VERSION } from './ops/routes';
 import { demoRoutes } from './bootstrap/demo';
+import { demoPageRoutes } from './web/demoPage';
+import { widgetAssetRoutes } from './web/widgetAssets';
 import { fileRoutes } from './files/routes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
@@ -132,5 +134,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
   demoRoutes(app);
+  demoPageRoutes(app);
+  widgetAssetRoutes(app);
   return app;
 }

@@ -8,7 +8,6 @@ const WEB_DIR = path.resolve(import.meta.dirname, '../web');
 
 /** Browser entry points (TypeScript, type-checked with the rest) served as bundled ES modules. */
 const SCRIPTS: Record<string, string> = {
-  'demo.js': path.join(WEB_DIR, 'demo.ts'),
   'console.js': path.join(WEB_DIR, 'console.ts'),
 };
 const bundles = new Map<string, Promise<string>>();
@@ -31,7 +30,7 @@ function bundle(entry: string): Promise<string> {
   return b;
 }
 
-const PAGES: Record<string, string> = { '/demo': 'demo.html', '/console': 'console.html' };
+const PAGES: Record<string, string> = { '/console': 'console.html' };
 const CSP =
   "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
