@@ -5,18 +5,21 @@
  * visitor send time, both taken in this process (one clock).
  */
 import { randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
+import { nextFrame, openPeer, pool, type Frame, type Transport } from './peers';
 
 export interface LoadOptions {
+  transport?: Transport;
+  /** Where visitors connect. */
   wsUrl: string;
+  /** Where the agent connects (another node in the cluster scenario); defaults to wsUrl. */
+  agentUrl?: string;
   visitors: { siteKey: string; token: string }[];
-  /** Cookie of a signed-in agent; absent for the relay baseline. */
+  /** Cookie of a signed-in agent; absent for the relay baselines. */
   agentCookie?: string;
   rate: number;
   warmupMs: number;
   measureMs: number;
 }
-
 export interface LoadResult {
   rate: number;
   sent: number;
@@ -33,46 +36,28 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-function nextFrame(ws: WebSocket, t: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${t} frame within 10 s`)), 10_000);
-    const on = (d: Buffer) => {
-      const f = JSON.parse(d.toString()) as Record<string, unknown>;
-      if (f.t === t || f.t === 'error') {
-        clearTimeout(timer);
-        ws.off('message', on);
-        if (f.t === 'error') reject(new Error(`server refused: ${JSON.stringify(f)}`));
-        else resolve(f);
-      }
-    };
-    ws.on('message', on);
-  });
-}
-
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const agent = await open(o.wsUrl, o.agentCookie ? { cookie: o.agentCookie } : {});
-  agent.send(JSON.stringify({ t: 'hello', v: 1, role: 'agent' }));
-  await nextFrame(agent, 'welcome');
-
-  const visitors = await Promise.all(
-    o.visitors.map(async (v) => {
-      const ws = await open(o.wsUrl);
-      ws.send(JSON.stringify({ t: 'hello', v: 1, role: 'visitor', siteKey: v.siteKey, token: v.token }));
-      await nextFrame(ws, 'welcome');
-      // The first message opens the visitor's conversation; later sends name it.
-      ws.send(JSON.stringify({ t: 'send', clientMsgId: randomUUID(), body: 'hello' }));
-      const ack = await nextFrame(ws, 'ack');
-      return { ws, conversationId: String(ack.conversationId) };
-    }),
+  const transport = o.transport ?? 'ws';
+  const agent = await openPeer(
+    transport,
+    o.agentUrl ?? o.wsUrl,
+    o.agentCookie ? { headers: { cookie: o.agentCookie } } : {},
   );
+  const agentWelcome = nextFrame(agent, 'welcome');
+  agent.send({ t: 'hello', v: 1, role: 'agent' });
+  await agentWelcome;
+
+  const visitors = await pool(o.visitors, 50, async (v) => {
+    const ws = await openPeer(transport, o.wsUrl);
+    const welcome = nextFrame(ws, 'welcome');
+    ws.send({ t: 'hello', v: 1, role: 'visitor', siteKey: v.siteKey, token: v.token });
+    await welcome;
+    // The first message opens the visitor's conversation; later sends name it.
+    const acked = nextFrame(ws, 'ack');
+    ws.send({ t: 'send', clientMsgId: randomUUID(), body: 'hello' });
+    const ack = await acked;
+    return { ws, conversationId: String(ack.conversationId) };
+  });
 
   const sentAt = new Map<string, number>();
   const measured = new Set<string>();
@@ -83,21 +68,19 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let acked = 0;
   let measuring = false;
 
-  agent.on('message', (d: Buffer) => {
+  agent.onFrame((f: Frame) => {
     const now = performance.now();
-    const f = JSON.parse(d.toString()) as { t: string; clientMsgId?: string };
-    if (f.t !== 'msg' || !f.clientMsgId) return;
+    if (f.t !== 'msg' || typeof f.clientMsgId !== 'string') return;
     const at = sentAt.get(f.clientMsgId);
     if (at === undefined || !measured.has(f.clientMsgId)) return;
     delivered++;
     e2e.push(now - at);
   });
   for (const v of visitors) {
-    v.ws.on('message', (d: Buffer) => {
+    v.ws.onFrame((f: Frame) => {
       const now = performance.now();
-      const f = JSON.parse(d.toString()) as { t: string; clientMsgId?: string };
       if (f.t === 'error') errors++;
-      if (f.t !== 'ack' || !f.clientMsgId || !measured.has(f.clientMsgId)) return;
+      if (f.t !== 'ack' || typeof f.clientMsgId !== 'string' || !measured.has(f.clientMsgId)) return;
       const at = sentAt.get(f.clientMsgId);
       if (at === undefined) return;
       acked++;
@@ -124,14 +107,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           measured.add(id);
           measuredSent++;
         }
-        v.ws.send(
-          JSON.stringify({
-            t: 'send',
-            clientMsgId: id,
-            conversationId: v.conversationId,
-            body: `load ${sent}`,
-          }),
-        );
+        v.ws.send({ t: 'send', clientMsgId: id, conversationId: v.conversationId, body: `load ${sent}` });
         sent++;
       }
       if (now >= end) resolve();
