@@ -130,7 +130,11 @@ export function renderTranscript(t: {
     const who =
       m.author_kind === 'visitor' ? 'You' : (m.author_name ?? (m.author_kind === 'bot' ? 'Bot' : 'Agent'));
     const [first = '', ...rest] = m.body.split(/\r?\n/);
-    lines.push(`[${time.format(m.created_at)}] ${who}: ${first}`, ...rest.map((l) => `    ${l}`), ...files);
+    lines.push(
+      `[${time.format(m.created_at)}] ${who}:${first === '' ? '' : ' ' + first}`,
+      ...rest.map((l) => `    ${l}`),
+      ...files,
+    );
   }
   if (t.truncated) lines.push('', '(The conversation is longer; this copy holds its first part.)');
   lines.push(
