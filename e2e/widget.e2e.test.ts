@@ -1,0 +1,165 @@
+/**
+ * The widget on a host page of another origin, in Chromium: the round trip with an agent, what is
+ * downloaded when, the JS API (stub queue, events), the unread badge, and a returning visitor.
+ */
+import { expect, test } from 'vitest';
+import { eventually, waitForText } from './browser';
+import {
+  openChat,
+  parleyPaths,
+  sendFromWidget,
+  storedBodies,
+  useWidgetPage,
+  waitForDelivery,
+  widget,
+} from './widgetFixture';
+
+const w = useWidgetPage();
+
+const STUB = `<script>
+(function (w, m) {
+  var p = (w.Parley = w.Parley || function () { (p.q = p.q || []).push([].slice.call(arguments)); });
+  m.forEach(function (n) { p[n] = p[n] || function () { p.apply(null, [n].concat([].slice.call(arguments))); }; });
+})(window, ['open', 'close', 'toggle', 'show', 'hide', 'identify', 'setAttributes', 'track', 'on']);
+</script>`;
+
+test('a visitor and an agent talk through the widget; history and identity survive a reload', async () => {
+  const site = await w.site({ sneakPeek: true });
+  const agent = await w.agent();
+  const url = w.hostPage({
+    siteKey: site.key,
+    head: STUB + `<script>Parley.on('unread', function (e) { window.unread = e.count; });</script>`,
+  });
+  const ui = widget(w.page);
+  await w.page.goto(url);
+  await openChat(w.page);
+
+  const question = 'Hi! Do you ship to Norway?';
+  await sendFromWidget(w.page, question);
+  await waitForDelivery(w.page, question, 'delivered');
+  await eventually(() => expect(agent.messages.map((m) => m.body)).toContain(question));
+  const conversationId = agent.messages.find((m) => m.body === question)?.conversationId ?? '';
+
+  // Sneak peek is on for this site: the draft reaches the agent, throttled, and the notice says so.
+  await waitForText(ui.panel.locator('.privacy'), 'can see what you type');
+  await ui.input.fill('And how long does it');
+  await ui.input.press('Space');
+  await ui.input.press('t');
+  await eventually(() => expect(agent.typing.map((t) => t.preview).at(-1)).toBe('And how long does it t'));
+  await ui.input.fill('');
+
+  agent.client.typing(conversationId);
+  await waitForText(ui.typing, 'Owner is typing…');
+  const answer = 'Yes, we do: 3 to 5 working days. See https://shop.example/shipping';
+  const ack = await agent.client.send(answer, { conversationId }).acked;
+  await ui.row(answer).waitFor();
+  await expect(ui.row(answer).locator('.meta').textContent()).resolves.toContain('Owner');
+  await expect(ui.row(answer).locator('a').getAttribute('href')).resolves.toBe(
+    'https://shop.example/shipping',
+  );
+  await expect(ui.typing.textContent()).resolves.toBe('');
+
+  // The agent reads: the visitor's message is marked read.
+  agent.client.markRead(conversationId, ack.seq);
+  await waitForDelivery(w.page, question, 'read');
+
+  // Closed panel: a new agent message shows as unread on the launcher, and the page hears of it.
+  await ui.panel.getByRole('button', { name: 'Close chat' }).click();
+  await agent.client.send('Anything else?', { conversationId }).acked;
+  await waitForText(ui.badge, '1');
+  await expect(ui.launcher.getAttribute('aria-label')).resolves.toBe('Chat (1 unread)');
+  await eventually(async () =>
+    expect(await w.page.evaluate(() => (window as { unread?: number }).unread)).toBe(1),
+  );
+  await ui.launcher.click();
+  await ui.badge.filter({ hasText: /^$/ }).waitFor({ state: 'attached' });
+  await eventually(async () =>
+    expect(await w.page.evaluate(() => (window as { unread?: number }).unread)).toBe(0),
+  );
+
+  const token = await w.page.evaluate((key) => localStorage.getItem(key), `parley:token:${site.key}`);
+  expect(token).toMatch(/^pv_/);
+  await w.page.reload();
+  // A conversation is under way: the chat UI connects at once, without a click, and shows the history.
+  await ui.row(answer).waitFor({ state: 'attached' });
+  await openChat(w.page);
+  await waitForDelivery(w.page, question, 'read');
+  await expect(ui.rows.count()).resolves.toBe(3);
+  expect(await w.page.evaluate((key) => localStorage.getItem(key), `parley:token:${site.key}`)).toBe(token);
+  const visitors = await w.server.ctx.db
+    .selectFrom('visitors')
+    .select('id')
+    .where('site_id', '=', site.id)
+    .execute();
+  expect(visitors).toHaveLength(1);
+  expect(await storedBodies(w.server, question)).toBe(1);
+});
+
+test('before any interaction only the loader is downloaded, nothing shifts, and only Parley is asked', async () => {
+  const site = await w.site();
+  await w.agent();
+  await w.page.addInitScript(() => {
+    const shifts: number[] = [];
+    (window as { shifts?: number[] }).shifts = shifts;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) shifts.push((entry as unknown as { value: number }).value);
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  const url = w.hostPage({
+    siteKey: site.key,
+    body: `<main><h1>Article</h1>${'<p>Long content of the host page, paragraph after paragraph.</p>'.repeat(30)}</main>`,
+  });
+  await w.page.goto(url);
+  const ui = widget(w.page);
+  await ui.launcher.waitFor();
+  await eventually(() => expect(parleyPaths(w.recording, w.server.url)).toContain('/api/v1/visitor/session'));
+  await w.page.waitForTimeout(500);
+  expect(parleyPaths(w.recording, w.server.url).sort()).toEqual(
+    ['/widget.js', '/api/v1/widget/config', '/api/v1/visitor/session'].sort(),
+  );
+  expect(await w.page.evaluate(() => (window as { shifts?: number[] }).shifts)).toEqual([]);
+  // The launcher is fixed in its corner, over the page, and takes no room in it.
+  const box = await ui.launcher.boundingBox();
+  expect(box).not.toBeNull();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeCloseTo(1280 - 20, 0);
+  expect((box?.y ?? 0) + (box?.height ?? 0)).toBeCloseTo(720 - 20, 0);
+
+  await openChat(w.page);
+  expect(parleyPaths(w.recording, w.server.url).filter((p) => p.startsWith('/widget/ui.'))).toHaveLength(1);
+  expect(await w.page.evaluate(() => (window as { shifts?: number[] }).shifts)).toEqual([]);
+  // The only global the widget adds.
+  const globals = await w.page.evaluate(() => Object.keys(window).filter((k) => /parley/i.test(k)));
+  expect(globals).toEqual(['Parley']);
+});
+
+test('calls queued through the stub before the loader arrived are replayed, and events reach the page', async () => {
+  const site = await w.site();
+  await w.agent();
+  const url = w.hostPage({
+    siteKey: site.key,
+    head:
+      STUB +
+      `<script>
+        window.events = [];
+        Parley.on('ready', function (e) { window.events.push('ready:' + e.mode); });
+        Parley.on('open', function () { window.events.push('open'); });
+        Parley.on('close', function () { window.events.push('close'); });
+        Parley('open');
+      </script>`,
+  });
+  await w.page.goto(url);
+  const ui = widget(w.page);
+  await ui.input.waitFor();
+  await expect(ui.launcher.getAttribute('aria-expanded')).resolves.toBe('true');
+  await w.page.evaluate(() => (window as unknown as { Parley: { close(): void } }).Parley.close());
+  await ui.panel.waitFor({ state: 'hidden' });
+  expect(await w.page.evaluate(() => (window as { events?: string[] }).events)).toEqual([
+    'ready:chat',
+    'open',
+    'close',
+  ]);
+  // An unknown method is refused loudly, not silently ignored.
+  await expect(
+    w.page.evaluate(() => (window as unknown as { Parley: (m: string) => void }).Parley('explode')),
+  ).rejects.toThrow(/no method explode/);
+});
