@@ -327,6 +327,30 @@ describe('attributes, page views and events', () => {
     expect(details.body.pageViews[1]).toMatchObject({ title: 'Home', referrer: 'https://search.example/' });
   });
 
+  it('a session records its landing page, http(s) only, and the site’s agents see it', async () => {
+    const ws = await agentSocket(t.server, t.owner);
+    await ws.next('welcome');
+    const start = (pageUrl: string) =>
+      http<{ visitor: Visitor }>(t.server, 'POST', '/api/v1/visitor/session', {
+        body: { siteKey: t.server.siteKey, pageUrl, pageTitle: 'Landing', referrer: 'https://ref.example/' },
+      });
+    const odd = await start('about:blank');
+    expect(odd.status).toBe(201);
+    expect(odd.body.visitor.lastPageUrl).toBeNull();
+    const r = await start('https://shop.example/landing');
+    expect(r.body.visitor).toMatchObject({
+      lastPageUrl: 'https://shop.example/landing',
+      lastPageTitle: 'Landing',
+    });
+    const f = await ws.next('visitor', (x) => x.visitor.id === r.body.visitor.id);
+    expect(f.visitor.lastPageTitle).toBe('Landing');
+    expect((await agentView(r.body.visitor.id)).body.pageViews).toEqual([
+      expect.objectContaining({ url: 'https://shop.example/landing', referrer: 'https://ref.example/' }),
+    ]);
+    expect((await agentView(odd.body.visitor.id)).body.pageViews).toEqual([]);
+    ws.close();
+  });
+
   it('stores custom events with bounded data and keeps only the newest per visitor', async () => {
     const v = await createVisitor(t.server, t.server.siteKey);
     const track = (body: Record<string, unknown>) =>

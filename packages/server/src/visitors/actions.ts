@@ -71,7 +71,12 @@ export async function startVisitorSession(
 ): Promise<z.output<typeof VisitorSessionResponse>> {
   const site = await checkSiteForVisitor(ctx, input.siteKey, meta.origin);
   const now = ctx.clock.now();
-  const page = input.pageUrl ? { url: input.pageUrl, title: input.pageTitle ?? null } : null;
+  // Only web pages are recorded (agents get them as links); anything else is left out, not refused,
+  // so that an odd page (file://, about:blank) still gets a working widget.
+  const page =
+    input.pageUrl !== undefined && normalizeOrigin(input.pageUrl) !== null
+      ? { url: input.pageUrl, title: input.pageTitle ?? null }
+      : null;
 
   if (input.token) {
     const existing = await visitorStore.byTokenHash(ctx.db, hashToken(input.token));
