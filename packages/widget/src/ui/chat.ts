@@ -129,6 +129,8 @@ export class Chat {
     if (this.#client !== null) {
       try {
         this.#client.send(body, attachmentIds.length > 0 ? { attachmentIds } : {});
+        // The client emits nothing for a queued message: show it as pending now.
+        this.store.changed();
         return null;
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
