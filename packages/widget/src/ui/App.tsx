@@ -65,14 +65,18 @@ function Body({
   const store = chat.store;
   if (store.unavailable) return <p class="notice">{t.unavailable}</p>;
   const started = store.source.conversations().length > 0 || store.source.pending().length > 0;
-  if (shell.mode() === 'offline' && !store.hasActive()) {
-    if (view.offlineSent) return <p class="notice">{t.offlineSent}</p>;
-    return (
-      <>
-        <p class="notice">{shell.config.appearance.awayMessage || t.away}</p>
-        <SiteForm kind="offline" shell={shell} t={t} done={actions.offlineSent} />
-      </>
-    );
+  // The offline form's message opens a conversation: from then on it is a chat the team answers
+  // later, shown under the thank-you note.
+  if (shell.mode() === 'offline' && (view.offlineSent || !store.hasActive())) {
+    if (!view.offlineSent) {
+      return (
+        <>
+          <p class="notice">{shell.config.appearance.awayMessage || t.away}</p>
+          <SiteForm kind="offline" shell={shell} t={t} done={actions.offlineSent} />
+        </>
+      );
+    }
+    if (!store.hasActive()) return <p class="notice">{t.offlineSent}</p>;
   }
   if (shell.config.prechatForm.enabled && !view.prechatDone && !started) {
     return (
@@ -84,6 +88,7 @@ function Body({
   }
   return (
     <>
+      {view.offlineSent && <p class="notice">{t.offlineSent}</p>}
       <Thread chat={chat} shell={shell} t={t} invitation={view.invitation} />
       <Composer chat={chat} shell={shell} t={t} />
     </>
