@@ -90,4 +90,48 @@ describe('group commit', () => {
     const [a, b] = await Promise.all([insertOrFind(), insertOrFind()]);
     expect([a, b].sort()).toEqual(['found race-1', 'inserted']);
   });
+
+  it('with deferred durability, the next batch commits while the last one syncs, and each settles only after its sync', async () => {
+    const syncs: (() => void)[] = [];
+    const committer = new GroupCommitter(database.db, {
+      maxBatch: 50,
+      concurrency: 1,
+      maxAttempts: 1,
+      durability: {
+        defer: (fn) => fn(),
+        sync: () => new Promise<void>((resolve) => syncs.push(resolve)),
+        whenDurable: () => Promise.resolve(),
+      },
+    });
+    const settled: string[] = [];
+    const first = committer.run(async (trx) => {
+      await trx.insertInto('sites').values(site('dur-1')).execute();
+      return 'dur-1';
+    });
+    void first.then((v) => settled.push(v));
+    await until(() => syncs.length === 1);
+    // Committed (visible to another reader) but not settled: its sync has not finished.
+    expect(
+      await database.db.selectFrom('sites').select('id').where('id', '=', 'dur-1').execute(),
+    ).toHaveLength(1);
+    const second = committer.run(async (trx) => {
+      await trx.insertInto('sites').values(site('dur-2')).execute();
+      return 'dur-2';
+    });
+    void second.then((v) => settled.push(v));
+    // The second batch did not wait for the first one's sync.
+    await until(() => syncs.length === 2);
+    expect(settled).toEqual([]);
+    syncs[1]?.();
+    await second;
+    expect(settled).toEqual(['dur-2']);
+    syncs[0]?.();
+    await first;
+    expect(settled).toEqual(['dur-2', 'dur-1']);
+  });
 });
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error('condition not reached');
+}

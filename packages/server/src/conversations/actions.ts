@@ -347,6 +347,9 @@ export async function fetchMessages(
 ): Promise<{ messages: Message[]; lastSeq: number; hasMore: boolean }> {
   const conv = await checkConversation(ctx.db, actor, conversationId);
   const includePrivate = actor.kind !== 'visitor';
+  // Nothing a power cut could still take back is handed out (SQLite syncs commits off the event
+  // loop; a send is acknowledged only after its sync, and so is a read of it).
+  await ctx.commits.whenDurable();
   const rows = await conversationStore.messagesAfter(ctx.db, conversationId, afterSeq, limit, includePrivate);
   const messages = rows.map((r) => presentMessage(r, r.author_name));
   const last = rows.at(-1)?.seq ?? afterSeq;

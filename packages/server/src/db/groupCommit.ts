@@ -11,6 +11,16 @@ interface Job {
   attempts: number;
 }
 
+/**
+ * SQLite (durableSqlite.ts): commits are written without waiting for their fsync (`defer`); a batch
+ * is settled when a sync that started after its COMMIT has finished (`sync`).
+ */
+export interface Durability {
+  defer<T>(fn: () => Promise<T>): Promise<T>;
+  sync(): Promise<void>;
+  whenDurable(): Promise<void>;
+}
+
 export interface GroupCommitOptions {
   /** Most jobs in one transaction. */
   maxBatch: number;
@@ -18,6 +28,7 @@ export interface GroupCommitOptions {
   concurrency: number;
   /** Attempts for a job that lost a unique-key race (it finds the winner's row next time). */
   maxAttempts: number;
+  durability?: Durability;
 }
 
 /**
@@ -32,6 +43,8 @@ export interface GroupCommitOptions {
 export class GroupCommitter {
   private readonly queue: Job[] = [];
   private inFlight = 0;
+  /** Batches committed and waiting for their sync (SQLite): settled in order. */
+  private readonly syncing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -56,12 +69,47 @@ export class GroupCommitter {
     }
   }
 
+  /** Resolves when nothing is queued, running or waiting for its sync (close). */
+  async idle(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight > 0 || this.syncing.size > 0) {
+      await Promise.allSettled([...this.syncing]);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Resolves when everything committed so far is on disk (readers that must not see less). */
+  whenDurable(): Promise<void> {
+    return this.opts.durability?.whenDurable() ?? Promise.resolve();
+  }
+
+  private transaction<T>(work: Work<T>): Promise<T> {
+    const run = () => this.db.transaction().execute(work);
+    return this.opts.durability ? this.opts.durability.defer(run) : run();
+  }
+
+  /**
+   * Settles jobs once their commit is durable. Without deferred durability the commit already was;
+   * with it, the next batch starts at once and this waits for the sync in the background.
+   */
+  private settle(settle: (syncError?: unknown) => void): void {
+    const d = this.opts.durability;
+    if (!d) return settle();
+    // A failed fsync fails the batch's sends: their clients resend, and the idempotency key
+    // returns the stored row if it did reach the disk.
+    const p = d.sync().then(
+      () => settle(),
+      (error: unknown) => settle(error),
+    );
+    this.syncing.add(p);
+    void p.finally(() => this.syncing.delete(p));
+  }
+
   private async flush(batch: Job[]): Promise<void> {
     const [first] = batch;
     if (batch.length === 1 && first) return this.runAlone(first);
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      await this.db.transaction().execute(async (trx) => {
+      await this.transaction(async (trx) => {
         for (const job of batch) {
           await sql`savepoint parley_job`.execute(trx);
           try {
@@ -80,20 +128,29 @@ export class GroupCommitter {
       await Promise.all(batch.map((job) => this.runAlone(job)));
       return;
     }
-    batch.forEach((job, i) => {
-      const o = outcomes[i];
-      if (!o) return;
-      if (o.ok) job.resolve(o.value);
-      else this.failed(job, o.error);
+    this.settle((syncError?: unknown) => {
+      batch.forEach((job, i) => {
+        const o = outcomes[i];
+        if (!o) return;
+        if (o.ok && syncError === undefined) job.resolve(o.value);
+        else if (o.ok) job.reject(syncError);
+        else this.failed(job, o.error);
+      });
     });
   }
 
   private async runAlone(job: Job): Promise<void> {
+    let value: unknown;
     try {
-      job.resolve(await this.db.transaction().execute(job.work));
+      value = await this.transaction(job.work);
     } catch (error) {
       this.failed(job, error);
+      return;
     }
+    this.settle((syncError?: unknown) => {
+      if (syncError === undefined) job.resolve(value);
+      else job.reject(syncError);
+    });
   }
 
   private failed(job: Job, error: unknown): void {
