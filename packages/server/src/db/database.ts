@@ -60,7 +60,9 @@ export function openDatabase(opts: DatabaseOptions): Database {
   const db = new Kysely<DB>({ dialect });
   // SQLite has one connection: one batch at a time. PostgreSQL commits several batches in parallel.
   const commits = new GroupCommitter(db, {
-    maxBatch: 200,
+    // PostgreSQL: each job is a subtransaction, and past 64 of them in one transaction every other
+    // session's snapshots get slow (subxid cache overflow); more batches run in parallel instead.
+    maxBatch: isPg ? 60 : 200,
     concurrency: isPg ? 4 : 1,
     maxAttempts: 3,
     ...(durability && { durability }),

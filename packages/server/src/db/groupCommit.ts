@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from './schema';
-import { isUniqueViolation } from './dialect';
+import { dialectOf, isUniqueViolation } from './dialect';
 
 type Work<T> = (trx: Kysely<DB>) => Promise<T>;
 
@@ -110,15 +110,22 @@ export class GroupCommitter {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       await this.transaction(async (trx) => {
+        // Round trips matter on PostgreSQL: the previous job's savepoint is released and the next
+        // one taken in one simple-protocol query, and COMMIT releases the last one.
+        const multi = dialectOf(this.db) === 'postgres';
+        let open = false;
         for (const job of batch) {
-          await sql`savepoint parley_job`.execute(trx);
+          if (open && multi) await sql.raw('release savepoint parley_job; savepoint parley_job').execute(trx);
+          else {
+            if (open) await sql`release savepoint parley_job`.execute(trx);
+            await sql`savepoint parley_job`.execute(trx);
+          }
+          open = true;
           try {
-            const value = await job.work(trx);
-            await sql`release savepoint parley_job`.execute(trx);
-            outcomes.push({ ok: true, value });
+            outcomes.push({ ok: true, value: await job.work(trx) });
           } catch (error) {
+            // The savepoint stays established after a rollback to it; it is released with the next.
             await sql`rollback to savepoint parley_job`.execute(trx);
-            await sql`release savepoint parley_job`.execute(trx);
             outcomes.push({ ok: false, error });
           }
         }
