@@ -1,70 +1,47 @@
 /**
- * The agent console in a real browser: sign-in (and its refusals), the forced change of a one-time
- * password, a socket refused later on, the live inbox, sneak peek, replies and private notes, assign
- * and close, and user text rendered as text only.
+ * The agent console (packages/console) in a real browser: sign-in and its refusals, the forced
+ * change of a one-time password, a socket refused later on, the live inbox, sneak peek, replies and
+ * private notes, assign and close, reconnecting and catching up, and user text rendered as text only.
+ * Two agents at once, admin screens and live sign-out are in console-team.e2e.test.ts.
  */
 import { expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
 import { resetPassword } from '../packages/server/src/agents/actions';
 import { createAgent, http, login } from '../packages/server/test/helpers';
-import {
-  eventually,
-  foreignUrls,
-  newRecordedContext,
-  SocketSwitch,
-  useBrowserPage,
-  waitForText,
-} from './browser';
-import { nodeVisitor, type NodeParticipant } from './nodeClients';
+import { eventually, SocketSwitch, useBrowserPage, waitForText } from './browser';
+import { inboxItem, signIn, threadRow, visitorOf } from './consoleHelpers';
 
 const b = useBrowserPage({
   // A refused sign-in is an HTTP error the browser logs by itself; anything else is a bug.
   allowedErrors: [/status of 40[13]|status of 429/],
 });
 
-async function signIn(email: string, password: string): Promise<void> {
-  await b.page.goto(`${b.server.url}/console`);
-  await b.page.locator('#signin-email').fill(email);
-  await b.page.locator('#signin-password').fill(password);
-  await b.page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 async function signInAsOwner(): Promise<void> {
-  await signIn(b.server.ownerEmail, b.server.ownerPassword);
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
   await waitForText(b.page.locator('#connection'), 'Connected');
 }
-
-async function visitor(): Promise<NodeParticipant> {
-  const v = await nodeVisitor(b.server, b.server.siteKey);
-  b.others.push(v);
-  await eventually(() => expect(v.client.state).toBe('open'));
-  return v;
-}
-
-const inboxItem = (text: string): ReturnType<Page['locator']> =>
-  b.page.locator('#inbox-list .inbox-item').filter({ hasText: text });
-const threadRow = (text: string): ReturnType<Page['locator']> =>
-  b.page.locator('#thread-messages > li').filter({ hasText: text });
 
 test('an agent sees a new chat live, reads the sneak peek, replies, writes a private note, and closes', async () => {
   await signInAsOwner();
   await expect(b.page.locator('#me').textContent()).resolves.toBe('Owner');
   await b.page.locator('#inbox-empty').waitFor();
 
-  const customer = await visitor();
+  const customer = await visitorOf(b);
   const first = 'Hello, my order #1234 has not arrived';
   const ack = await customer.client.send(first).acked;
   const conversationId = ack.conversationId;
 
-  // Live, without a reload: the new conversation, its preview and its unread count.
-  await inboxItem(first).waitFor();
+  // Live, without a reload: the new conversation, its preview, its unread count, its waiting time.
+  await inboxItem(b.page, first).waitFor();
   const item = b.page.locator(`[data-conversation-id="${conversationId}"]`);
   await waitForText(item.locator('.inbox-unread'), '1');
   await waitForText(item.locator('.inbox-title'), 'Visitor ');
+  await item.locator('.inbox-waiting').waitFor();
+  await expect(b.page.title()).resolves.toBe('(1) Parley');
 
   await item.click();
-  await threadRow(first).waitFor();
+  await threadRow(b.page, first).waitFor();
   await item.locator('.inbox-unread').waitFor({ state: 'hidden' });
+  await eventually(() => expect(b.page.title()).resolves.toBe('Parley'));
   await waitForText(b.page.locator('#thread-status'), 'Open · Unassigned');
 
   // Sneak peek: the draft shows while the visitor types.
@@ -74,13 +51,17 @@ test('an agent sees a new chat live, reads the sneak peek, replies, writes a pri
 
   await b.page.getByRole('button', { name: 'Assign to me' }).click();
   await waitForText(b.page.locator('#thread-status'), 'Assigned to you');
-  await threadRow('Owner joined the conversation').waitFor();
+  await threadRow(b.page, 'Owner joined the conversation').waitFor();
   await b.page.getByRole('button', { name: 'Assign to me' }).waitFor({ state: 'hidden' });
 
-  const reply = 'Sorry about that! Let me check with the carrier.';
+  const reply = 'Sorry about that! Let me check with the carrier. See https://carrier.example/track?id=1234';
   await b.page.locator('#reply-input').fill(reply);
   await b.page.locator('#reply-input').press('Enter');
-  await waitForText(threadRow(reply).locator('.msg-delivery'), 'Sent');
+  await waitForText(threadRow(b.page, 'Sorry about that').locator('.msg-delivery'), 'Sent');
+  // Addresses become links, http(s) only.
+  await expect(threadRow(b.page, 'Sorry about that').locator('a').getAttribute('href')).resolves.toBe(
+    'https://carrier.example/track?id=1234',
+  );
   await eventually(() =>
     expect(
       customer.messages.filter((m) => m.author.kind === 'agent').map((m) => [m.author.name, m.body]),
@@ -88,15 +69,15 @@ test('an agent sees a new chat live, reads the sneak peek, replies, writes a pri
   );
   // The visitor reads it: the console shows it as seen.
   customer.client.markRead(conversationId, customer.messages.at(-1)?.seq ?? 0);
-  await waitForText(threadRow(reply).locator('.msg-delivery'), 'Seen');
+  await waitForText(threadRow(b.page, 'Sorry about that').locator('.msg-delivery'), 'Seen');
 
   const note = 'Internal: carrier lost the parcel, resend at our cost';
   await b.page.getByLabel('Private note').check();
   await b.page.locator('#reply-input').fill(note);
   await b.page.getByRole('button', { name: 'Add note' }).click();
-  const noteRow = threadRow(note);
+  const noteRow = threadRow(b.page, note);
   await noteRow.waitFor();
-  await expect(noteRow.getAttribute('class')).resolves.toContain('msg-note');
+  await expect(noteRow.getAttribute('data-kind')).resolves.toBe('note');
   await waitForText(noteRow.locator('.msg-author'), 'Private note');
   await eventually(async () => {
     const rows = await b.server.ctx.db.selectFrom('messages').selectAll().where('body', '=', note).execute();
@@ -109,7 +90,7 @@ test('an agent sees a new chat live, reads the sneak peek, replies, writes a pri
   customer.client.typing(conversationId, 'Thanks');
   customer.client.typing(conversationId, 'Thanks!');
   await customer.client.send('Thanks!').acked;
-  await threadRow('Thanks!').waitFor();
+  await threadRow(b.page, 'Thanks!').waitFor();
   await b.page.locator('#thread-typing').waitFor({ state: 'hidden' });
   await b.page.waitForTimeout(1500);
   await expect(b.page.locator('#thread-typing').isHidden()).resolves.toBe(true);
@@ -119,14 +100,84 @@ test('an agent sees a new chat live, reads the sneak peek, replies, writes a pri
 
   await b.page.getByRole('button', { name: 'Close', exact: true }).click();
   await waitForText(b.page.locator('#thread-status'), 'Closed');
-  await threadRow('Owner closed the conversation').waitFor();
+  await threadRow(b.page, 'Owner closed the conversation').waitFor();
   await b.page.getByRole('button', { name: 'Reopen' }).waitFor();
   await eventually(() => expect(customer.client.conversation(conversationId)?.status).toBe('closed'));
+
+  // The closed tab lists it (loaded over REST: the socket's welcome carries open ones only).
+  await b.page.goto(`${b.server.url}/console#/`);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  await b.page.getByRole('button', { name: 'Closed', exact: true }).click();
+  await b.page.locator(`[data-conversation-id="${conversationId}"]`).waitFor();
 
   await b.page.getByRole('button', { name: 'Sign out' }).click();
   await b.page.locator('#screen-signin').waitFor();
   await b.page.reload();
   await b.page.locator('#screen-signin').waitFor();
+});
+
+test('keyboard: next conversation, assign to me, focus the composer, close; the help overlay lists them', async () => {
+  await signInAsOwner();
+  const one = await visitorOf(b);
+  const two = await visitorOf(b);
+  const a = await one.client.send('first visitor asks').acked;
+  const c = await two.client.send('second visitor asks').acked;
+  await inboxItem(b.page, 'second visitor asks').waitFor();
+
+  await b.page.keyboard.press('?');
+  await b.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await b.page.keyboard.press('Escape');
+  await b.page.getByRole('dialog').waitFor({ state: 'hidden' });
+
+  // Longest waiting first: the first visitor.
+  const opened = (id: string) => eventually(() => expect(new URL(b.page.url()).hash).toBe(`#/c/${id}`));
+  await b.page.keyboard.press('j');
+  await opened(a.conversationId);
+  await b.page.keyboard.press('j');
+  await opened(c.conversationId);
+  await b.page.keyboard.press('a');
+  await waitForText(b.page.locator('#thread-status'), 'Assigned to you');
+  await b.page.keyboard.press('r');
+  await expect(b.page.locator('#reply-input').evaluate((el) => el === document.activeElement)).resolves.toBe(
+    true,
+  );
+  await b.page.keyboard.type('typed after r');
+  await b.page.keyboard.press('Escape');
+  await b.page.keyboard.press('c');
+  await waitForText(b.page.locator('#thread-status'), 'Closed');
+  await eventually(() => expect(two.client.conversation(c.conversationId)?.status).toBe('closed'));
+});
+
+test('after the connection drops the console says so, catches up by itself, and sends what was written meanwhile', async () => {
+  const sockets = await SocketSwitch.install(b.page);
+  await signInAsOwner();
+  const customer = await visitorOf(b);
+  const ack = await customer.client.send('are you there?').acked;
+  await inboxItem(b.page, 'are you there?').click();
+  await threadRow(b.page, 'are you there?').waitFor();
+
+  await sockets.cut();
+  await waitForText(b.page.locator('#connection'), 'Reconnecting');
+  await b.page.locator('#connection-banner').waitFor();
+  // Written while away: shown as sending, then delivered after the reconnect.
+  await b.page.locator('#reply-input').fill('yes, one moment');
+  await b.page.locator('#reply-input').press('Enter');
+  await waitForText(threadRow(b.page, 'yes, one moment').locator('.msg-delivery'), 'Sending');
+  await customer.client.send('hello??').acked;
+  sockets.restore();
+
+  await waitForText(b.page.locator('#connection'), 'Connected', 20_000);
+  await threadRow(b.page, 'hello??').waitFor();
+  await waitForText(threadRow(b.page, 'yes, one moment').locator('.msg-delivery'), 'Sent');
+  await b.page.locator('#connection-banner').waitFor({ state: 'hidden' });
+  await eventually(() => expect(customer.messages.map((m) => m.body)).toContain('yes, one moment'));
+  const stored = await b.server.ctx.db
+    .selectFrom('messages')
+    .select('body')
+    .where('conversation_id', '=', ack.conversationId)
+    .where('body', '=', 'yes, one moment')
+    .execute();
+  expect(stored).toHaveLength(1);
 });
 
 test('a one-time password must be replaced at the first sign-in', async () => {
@@ -135,10 +186,10 @@ test('a one-time password must be replaced at the first sign-in', async () => {
   const oneTime = 'one-time password 4711';
   await resetPassword(b.server.ctx, colleague.email, oneTime);
 
-  await signIn(colleague.email, oneTime);
+  await signIn(b.page, b.server.url, colleague.email, oneTime);
   await b.page.locator('#screen-password').waitFor();
   // Just typed at sign-in: not asked for again.
-  await b.page.locator('#password-current').waitFor({ state: 'hidden' });
+  await expect(b.page.locator('#password-current').count()).resolves.toBe(0);
   const chosen = 'my very own password';
   await b.page.getByLabel('New password', { exact: true }).fill(chosen);
   await b.page.getByLabel('Repeat the new password').fill('my very own passwort');
@@ -166,7 +217,7 @@ test('a session that still needs its password changed resumes on the password fo
   const colleague = await createAgent(b.server, owner, { name: 'Kim' });
   const oneTime = 'one-time password 0815';
   await resetPassword(b.server.ctx, colleague.email, oneTime);
-  await signIn(colleague.email, oneTime);
+  await signIn(b.page, b.server.url, colleague.email, oneTime);
   await b.page.locator('#screen-password').waitFor();
 
   await b.page.reload();
@@ -185,7 +236,7 @@ test('a socket refused later leads to the screen its error code calls for', asyn
   const sockets = await SocketSwitch.install(b.page);
   const owner = await login(b.server, b.server.ownerEmail, b.server.ownerPassword);
   const colleague = await createAgent(b.server, owner, { name: 'Lee' });
-  await signIn(colleague.email, colleague.password);
+  await signIn(b.page, b.server.url, colleague.email, colleague.password);
   await waitForText(b.page.locator('#connection'), 'Connected');
   const reconnectAfter = async (change: () => Promise<unknown>): Promise<void> => {
     await sockets.cut();
@@ -224,7 +275,7 @@ test('a socket refused later leads to the screen its error code calls for', asyn
 test('sign-in refusals are explained: wrong password, then a locked account', async () => {
   const owner = await login(b.server, b.server.ownerEmail, b.server.ownerPassword);
   const colleague = await createAgent(b.server, owner);
-  await signIn(colleague.email, 'wrong password 1');
+  await signIn(b.page, b.server.url, colleague.email, 'wrong password 1');
   await waitForText(b.page.locator('#signin-error'), 'Wrong e-mail or password.');
   for (let attempt = 2; attempt <= 5; attempt++) {
     await b.page.locator('#signin-password').fill(`wrong password ${attempt}`);
@@ -234,41 +285,32 @@ test('sign-in refusals are explained: wrong password, then a locked account', as
   await b.page.locator('#signin-password').fill(colleague.password);
   await b.page.getByRole('button', { name: 'Sign in' }).click();
   await waitForText(b.page.locator('#signin-error'), 'This account is locked');
-  await expect(b.page.locator('#screen-app').isHidden()).resolves.toBe(true);
+  await expect(b.page.locator('#screen-app').count()).resolves.toBe(0);
 });
 
-test('visitor text is shown as text, never as HTML, on both sides', async () => {
+test('visitor text is shown as text, never as HTML; only http(s) and mailto become links', async () => {
   await signInAsOwner();
-  // The visitor in a second browser context, on the demo page.
-  const visitorSide = await newRecordedContext(b.browser);
-  const visitorPage = await visitorSide.context.newPage();
-  try {
-    await visitorPage.goto(`${b.server.url}/demo?site=${b.server.siteKey}`);
-    await waitForText(visitorPage.locator('#chat-status'), 'Connected');
-    const payload = '<img src=x onerror=alert(1)><script>alert(2)</script>';
-    await visitorPage.locator('#chat-input').fill(payload);
-    await visitorPage.locator('#chat-input').press('Enter');
+  const customer = await visitorOf(b);
+  const payload =
+    '<img src=x onerror=alert(1)><script>alert(2)</script> javascript:alert(3) see www.shop.example';
+  await customer.client.send(payload).acked;
 
-    const item = inboxItem('<img src=x');
-    await item.waitFor();
-    await expect(item.locator('.inbox-preview').textContent()).resolves.toBe(payload);
-    await item.click();
-    await expect(threadRow('<img').locator('.msg-body').textContent()).resolves.toBe(payload);
-    await expect(b.page.locator('#screen-app img, #screen-app script').count()).resolves.toBe(0);
+  const item = inboxItem(b.page, '<img src=x');
+  await item.waitFor();
+  await expect(item.locator('.inbox-preview').textContent()).resolves.toBe(payload);
+  await item.click();
+  const row = threadRow(b.page, '<img');
+  await expect(row.locator('.msg-body').textContent()).resolves.toBe(payload);
+  await expect(b.page.locator('#screen-app script, .message-list img').count()).resolves.toBe(0);
+  await expect(
+    row.locator('a').evaluateAll((links) => links.map((l) => l.getAttribute('href'))),
+  ).resolves.toEqual(['https://www.shop.example/']);
 
-    const answer = '<b>bold?</b><img src=x onerror=alert(3)>';
-    await b.page.locator('#reply-input').fill(answer);
-    await b.page.locator('#reply-input').press('Enter');
-    const shown = visitorPage.locator('#chat-messages > li').filter({ hasText: '<b>bold?</b>' });
-    await shown.waitFor();
-    await expect(shown.locator('.msg-body').textContent()).resolves.toBe(answer);
-    await expect(visitorPage.locator('#chat img, #chat b').count()).resolves.toBe(0);
-
-    expect(b.recording.dialogs).toEqual([]);
-    expect(visitorSide.recording.dialogs).toEqual([]);
-    expect(foreignUrls(visitorSide.recording.urls, b.server.url)).toEqual([]);
-    expect(visitorSide.recording.errors).toEqual([]);
-  } finally {
-    await visitorSide.context.close();
-  }
+  const answer = '<b>bold?</b><img src=x onerror=alert(3)>';
+  await b.page.locator('#reply-input').fill(answer);
+  await b.page.locator('#reply-input').press('Enter');
+  await waitForText(threadRow(b.page, '<b>bold?</b>').locator('.msg-delivery'), 'Sent');
+  await expect(threadRow(b.page, '<b>bold?</b>').locator('.msg-body').textContent()).resolves.toBe(answer);
+  await eventually(() => expect(customer.messages.map((m) => m.body)).toContain(answer));
+  expect(b.recording.dialogs).toEqual([]);
 });

@@ -13,9 +13,9 @@ import { visitorRoutes } from './visitors/routes';
 import { agentConversationRoutes, visitorConversationRoutes } from './conversations/routes';
 import { departmentRoutes } from './departments/routes';
 import { opsRoutes, VERSION } from './ops/routes';
-import { demoRoutes } from './bootstrap/demo';
 import { demoPageRoutes } from './web/demoPage';
 import { widgetAssetRoutes } from './web/widgetAssets';
+import { consoleRoutes } from './bootstrap/console';
 import { fileRoutes } from './files/routes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
@@ -133,8 +133,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   agentConversationRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
-  demoRoutes(app);
   demoPageRoutes(app);
   widgetAssetRoutes(app);
+  consoleRoutes(app);
   return app;
 }

@@ -1,0 +1,31 @@
+import { useEffect, useMemo } from 'preact/hooks';
+import { ConsoleApi } from '../api/ConsoleApi';
+import { AuthStore } from '../state/AuthStore';
+import { PasswordForm } from './auth/PasswordForm';
+import { SignInForm } from './auth/SignInForm';
+import { useStores } from './hooks';
+import { Workspace } from './Workspace';
+
+/** The page: sign-in, the forced password change, or the signed-in workspace. */
+export function App() {
+  const api = useMemo(() => new ConsoleApi(), []);
+  const auth = useMemo(() => new AuthStore(api), [api]);
+  useStores(auth);
+  useEffect(() => void auth.boot(), [auth]);
+  const screen = auth.screen;
+  switch (screen.name) {
+    case 'loading':
+      return (
+        <p class="boot" role="status">
+          Loading…
+        </p>
+      );
+    case 'signin':
+      return <SignInForm auth={auth} screen={screen} />;
+    case 'password':
+      return <PasswordForm auth={auth} screen={screen} />;
+    case 'app':
+      // A new session (another sign-in) gets a new workspace: nothing of the last one stays.
+      return <Workspace key={screen.session.csrfToken} api={api} session={screen.session} auth={auth} />;
+  }
+}

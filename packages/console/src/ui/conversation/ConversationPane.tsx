@@ -1,0 +1,143 @@
+import type { ConversationForAgent } from '@parley/protocol';
+import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
+import { visitorTitle } from '../../state/InboxStore';
+import { useNow, useStores } from '../hooks';
+import { VisitorPanel } from '../visitor/VisitorPanel';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+
+const STATUS_TEXT: Record<ConversationForAgent['status'], string> = {
+  open: 'Open',
+  pending: 'Pending',
+  closed: 'Closed',
+};
+
+export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
+  const { inbox, composer, directory, typing } = runtime;
+  useStores(runtime, inbox, composer, directory, typing);
+  const now = useNow(5000);
+  const id = runtime.selectedId;
+  const summary = id === null ? undefined : inbox.get(id);
+  if (id === null || summary === undefined) {
+    return (
+      <section class="conversation conversation-empty" aria-label="Conversation">
+        <p>
+          {id === null
+            ? 'Select a conversation on the left.'
+            : runtime.notice === null
+              ? 'Loading…'
+              : runtime.notice}
+        </p>
+      </section>
+    );
+  }
+  const thread = runtime.thread(id);
+  const draft = composer.draft(id);
+  const me = directory.me;
+  const mine = summary.assigneeId === me.id;
+  const closed = summary.status === 'closed';
+  const typist = typing.active(id, now);
+  const assigneeText =
+    summary.assigneeId === null
+      ? 'Unassigned'
+      : mine
+        ? 'Assigned to you'
+        : `Assigned to ${directory.agentName(summary.assigneeId) ?? 'a colleague'}`;
+  const colleagues = directory.assignableFor(summary.siteId).filter((a) => a.id !== summary.assigneeId);
+  return (
+    <section class="conversation" aria-labelledby="thread-title">
+      <div class="thread">
+        <header class="thread-header">
+          <a class="back-link" href="#/" aria-label="Back to the inbox">
+            ←
+          </a>
+          <div class="thread-heading">
+            <h2 id="thread-title">{visitorTitle(summary)}</h2>
+            <p class="thread-status" id="thread-status">
+              {STATUS_TEXT[summary.status]} · {assigneeText}
+              {summary.source === 'offline_form' && ' · Left with the offline form'}
+            </p>
+          </div>
+          <div class="thread-actions">
+            {!mine && !closed && (
+              <button
+                type="button"
+                class="primary"
+                disabled={draft.busy}
+                onClick={() => runtime.assign(id, me.id)}
+              >
+                Assign to me
+              </button>
+            )}
+            {!closed && colleagues.length > 0 && (
+              <label class="assign-to">
+                <span class="visually-hidden">Assign to</span>
+                <select
+                  aria-label="Assign to"
+                  disabled={draft.busy}
+                  value=""
+                  onChange={(e) => {
+                    const value = e.currentTarget.value;
+                    if (value !== '') runtime.assign(id, value === 'none' ? null : value);
+                  }}
+                >
+                  <option value="">Assign to…</option>
+                  {colleagues.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.id === me.id ? `${a.name} (me)` : a.name}
+                      {a.status === 'online' ? '' : ` — ${a.status}`}
+                    </option>
+                  ))}
+                  {summary.assigneeId !== null && <option value="none">Nobody (unassign)</option>}
+                </select>
+              </label>
+            )}
+            {/* HOOK(transfer): transfer to a department with a note, once the server has it. */}
+            {/* HOOK(tags): the conversation's tags and a tag picker, once the server has tags. */}
+            {/* HOOK(snooze): "Snooze until…", once the server can snooze. */}
+            {closed ? (
+              <button type="button" disabled={draft.busy} onClick={() => runtime.reopen(id)}>
+                Reopen
+              </button>
+            ) : (
+              <button type="button" disabled={draft.busy} onClick={() => runtime.close(id)}>
+                Close
+              </button>
+            )}
+          </div>
+        </header>
+        {summary.rating !== null && (
+          <p class="rating" data-rating={summary.rating} id="thread-rating">
+            {summary.rating === 'good'
+              ? '👍 The visitor rated this conversation good'
+              : '👎 The visitor rated this conversation bad'}
+            {summary.ratingComment ? `: “${summary.ratingComment}”` : '.'}
+          </p>
+        )}
+        <MessageList
+          key={id}
+          rows={thread?.rows ?? []}
+          complete={thread?.complete ?? false}
+          typing={
+            typist === undefined
+              ? null
+              : {
+                  who:
+                    typist.author.kind === 'visitor'
+                      ? visitorTitle(summary)
+                      : (typist.author.name ?? 'A colleague'),
+                  preview: typist.preview ?? null,
+                }
+          }
+        />
+        {draft.notice !== null && (
+          <p class="form-error thread-notice" role="alert">
+            {draft.notice}
+          </p>
+        )}
+        <Composer runtime={runtime} id={id} closed={closed} />
+      </div>
+      <VisitorPanel runtime={runtime} summary={summary} now={now} />
+    </section>
+  );
+}

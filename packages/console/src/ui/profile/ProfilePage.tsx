@@ -1,0 +1,177 @@
+import { useState } from 'preact/hooks';
+import { errorText } from '../../api/ApiError';
+import { applyTheme, storedTheme, type ThemeChoice } from '../../lib/theme';
+import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
+import { useStores } from '../hooks';
+
+/** The agent's own profile and this browser's settings (loaded on demand, not in the first load). */
+export function ProfilePage({ runtime }: { runtime: ConsoleRuntime }) {
+  return (
+    <main class="page" aria-labelledby="profile-title">
+      <h1 id="profile-title">Profile and settings</h1>
+      <ProfileForm runtime={runtime} />
+      <NotificationSettings runtime={runtime} />
+      <ThemeSettings />
+      <SecuritySettings runtime={runtime} />
+    </main>
+  );
+}
+
+function ProfileForm({ runtime }: { runtime: ConsoleRuntime }) {
+  useStores(runtime.directory);
+  const me = runtime.directory.me;
+  const [name, setName] = useState(me.name);
+  const [maxChats, setMaxChats] = useState(String(me.maxChats));
+  const [state, setState] = useState<{ busy: boolean; message: string | null; error: boolean }>({
+    busy: false,
+    message: null,
+    error: false,
+  });
+  const save = (event: Event): void => {
+    event.preventDefault();
+    setState({ busy: true, message: null, error: false });
+    runtime
+      .updateProfile({ name: name.trim(), maxChats: Number(maxChats) })
+      .then(() => setState({ busy: false, message: 'Saved.', error: false }))
+      .catch((error: unknown) => setState({ busy: false, message: errorText(error), error: true }));
+  };
+  return (
+    <section class="card" aria-labelledby="profile-me">
+      <h2 id="profile-me">You</h2>
+      <form class="form" onSubmit={save}>
+        <p class="muted">
+          {me.email} · {me.role}
+        </p>
+        <label for="profile-name">Name (visitors see it)</label>
+        <input
+          id="profile-name"
+          value={name}
+          maxLength={200}
+          required
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        <label for="profile-max">Maximum concurrent chats</label>
+        <input
+          id="profile-max"
+          type="number"
+          min={0}
+          max={100}
+          value={maxChats}
+          onInput={(e) => setMaxChats(e.currentTarget.value)}
+        />
+        <p class="field-hint">0 means no limit.</p>
+        {/* HOOK(avatar): a photo upload goes here once the server resizes and stores avatars. */}
+        <div class="form-actions">
+          <button class="primary" type="submit" disabled={state.busy}>
+            Save profile
+          </button>
+          {state.message !== null && (
+            <span class={state.error ? 'form-error' : 'form-ok'} role="status">
+              {state.message}
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function NotificationSettings({ runtime }: { runtime: ConsoleRuntime }) {
+  const center = runtime.notifications;
+  useStores(center);
+  const { prefs, permission, audio } = center;
+  return (
+    <section class="card" aria-labelledby="profile-notifications">
+      <h2 id="profile-notifications">Notifications</h2>
+      <p class="muted">Kept in this browser, for your account.</p>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={prefs.sound}
+          onChange={(e) => center.setPrefs({ sound: e.currentTarget.checked })}
+        />{' '}
+        Play a sound for new conversations and new visitor messages
+      </label>
+      <div class="form-actions">
+        <button type="button" onClick={() => void runtime.enableSound()}>
+          Play the sound
+        </button>
+        {audio === 'blocked' && (
+          <span class="muted">The browser blocks sound until you click in the page.</span>
+        )}
+        {audio === 'unsupported' && <span class="muted">This browser cannot play sounds.</span>}
+      </div>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={prefs.desktop}
+          disabled={permission !== 'granted'}
+          onChange={(e) => center.setPrefs({ desktop: e.currentTarget.checked })}
+        />{' '}
+        Show a system notification while the console is in the background
+      </label>
+      {permission === 'default' && (
+        <div class="form-actions">
+          <button type="button" onClick={() => void runtime.requestDesktopPermission()}>
+            Allow notifications…
+          </button>
+          <span class="muted">Your browser will ask you to confirm.</span>
+        </div>
+      )}
+      {permission === 'denied' && (
+        <p class="muted">
+          Notifications are blocked for this site. Allow them in the browser’s site settings, then reload.
+        </p>
+      )}
+      {permission === 'unsupported' && <p class="muted">This browser does not offer notifications here.</p>}
+    </section>
+  );
+}
+
+function ThemeSettings() {
+  const [theme, setTheme] = useState(storedTheme);
+  const choose = (choice: ThemeChoice): void => {
+    applyTheme(choice);
+    setTheme(choice);
+  };
+  return (
+    <section class="card" aria-labelledby="profile-theme">
+      <h2 id="profile-theme">Appearance</h2>
+      <div role="radiogroup" aria-labelledby="profile-theme" class="radios">
+        {(['system', 'light', 'dark'] as const).map((choice) => (
+          <label key={choice} class="check">
+            <input type="radio" name="theme" checked={theme === choice} onChange={() => choose(choice)} />{' '}
+            {choice === 'system' ? 'Like the system' : choice === 'light' ? 'Light' : 'Dark'}
+          </label>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function SecuritySettings({ runtime }: { runtime: ConsoleRuntime }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <section class="card" aria-labelledby="profile-security">
+      <h2 id="profile-security">Sessions</h2>
+      {/* HOOK(sessions): the list of this agent's sessions with "revoke", once the server lists them. */}
+      <p class="muted">
+        Signed in on a computer you no longer use? End every session of your account, this one too.
+      </p>
+      {confirming ? (
+        <div class="form-actions">
+          <button type="button" class="danger" onClick={() => void runtime.signOutEverywhere()}>
+            Yes, sign out everywhere
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          Sign out everywhere…
+        </button>
+      )}
+    </section>
+  );
+}
