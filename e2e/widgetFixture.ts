@@ -31,7 +31,12 @@ export class HostPages {
   static async start(): Promise<HostPages> {
     const registered = new Map<string, { html: string; headers: Record<string, string> }>();
     const server = http.createServer((req, res) => {
-      const page = registered.get((req.url ?? '/').split('?')[0] ?? '/');
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
+      const page = registered.get(path);
       if (page === undefined) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('no such page');
         return;
@@ -180,7 +185,7 @@ export function useWidgetPage(opts: { allowedErrors?: readonly RegExp[] } = {}):
       const { server, host } = inFile();
       return host.set(
         path,
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title><link rel="icon" href="data:,">
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 ${head}
 <script async src="${server.url}/widget.js" data-site="${siteKey}"></script></head>

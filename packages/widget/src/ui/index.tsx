@@ -27,9 +27,11 @@ export function mount(shell: Shell): WidgetUi {
 
   const focusFirst = (): void => {
     requestAnimationFrame(() => {
-      shell.root
-        .querySelector<HTMLElement>('#parley-input, .form input, .form select, .form textarea, .x')
-        ?.focus();
+      // The composer, else the form's first field, else the close button.
+      const first = ['#parley-input', '.form input, .form select, .form textarea', '.x']
+        .map((selector) => shell.root.querySelector<HTMLElement>(selector))
+        .find((el) => el !== null);
+      first?.focus();
     });
   };
 
