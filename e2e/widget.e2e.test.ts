@@ -3,6 +3,7 @@
  * downloaded when, the JS API (stub queue, events), the unread badge, and a returning visitor.
  */
 import { expect, test } from 'vitest';
+import { http as request } from '../packages/server/test/helpers';
 import { eventually, waitForText } from './browser';
 import {
   openChat,
@@ -162,4 +163,89 @@ test('calls queued through the stub before the loader arrived are replayed, and 
   await expect(
     w.page.evaluate(() => (window as unknown as { Parley: (m: string) => void }).Parley('explode')),
   ).rejects.toThrow(/no method explode/);
+});
+
+test('pre-chat form first, then the chat; emoji; a file with upload progress; rating once the team closes', async () => {
+  const agent = await w.agent();
+  const site = await w.site({
+    prechatForm: {
+      enabled: true,
+      fields: [
+        { key: 'name', label: 'Your name', type: 'text', required: true },
+        { key: 'email', label: 'E-mail', type: 'email', required: false },
+      ],
+    },
+  });
+  await w.page.goto(w.hostPage({ siteKey: site.key }));
+  const ui = widget(w.page);
+  await ui.launcher.click();
+  await ui.panel.getByRole('button', { name: 'Start chat' }).click();
+  await waitForText(ui.panel.locator('.problem'), 'Please fill in the required fields.');
+  await ui.panel.getByLabel(/Your name/).fill('Grace');
+  await ui.panel.getByRole('button', { name: 'Start chat' }).click();
+  await ui.input.waitFor();
+  await eventually(async () => {
+    const visitor = await w.server.ctx.db
+      .selectFrom('visitors')
+      .select('name')
+      .where('site_id', '=', site.id)
+      .executeTakeFirst();
+    expect(visitor?.name).toBe('Grace');
+  });
+
+  await ui.input.fill('Thanks ');
+  await ui.panel.getByRole('button', { name: 'Emoji' }).click();
+  await ui.panel.getByRole('group', { name: 'Emoji' }).getByRole('button', { name: '👍' }).click();
+  await expect(ui.input.inputValue()).resolves.toBe('Thanks 👍');
+  await ui.input.press('Enter');
+  await waitForDelivery(w.page, 'Thanks 👍', 'delivered');
+
+  // A real PNG (the server checks files by content), big enough for progress events.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await w.page.evaluate(() => {
+    const seen: number[] = [];
+    (window as { progress?: number[] }).progress = seen;
+    const root = document.querySelector('parley-widget')?.shadowRoot;
+    new MutationObserver(() => {
+      const bar = root?.querySelector('progress');
+      if (bar) seen.push(bar.value);
+    }).observe(root as ShadowRoot, { subtree: true, childList: true, attributes: true });
+  });
+  await ui.panel
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png });
+  const image = ui.host.locator('.log img[alt="receipt.png"]');
+  await image.waitFor();
+  expect(await w.page.evaluate(() => (window as { progress?: number[] }).progress?.length)).toBeGreaterThan(
+    0,
+  );
+  await eventually(() =>
+    expect(agent.messages.some((m) => m.attachments.some((a) => a.name === 'receipt.png'))).toBe(true),
+  );
+
+  // The team closes the conversation: the visitor rates it.
+  const conversationId = agent.messages.find((m) => m.body === 'Thanks 👍')?.conversationId ?? '';
+  const closed = await request(w.server, 'POST', `/api/v1/conversations/${conversationId}/close`, {
+    agent: w.owner,
+  });
+  expect(closed.status).toBe(200);
+  const rating = ui.panel.getByRole('form', { name: 'How was this conversation?' });
+  await rating.getByRole('button', { name: /Good/ }).click();
+  await rating.getByLabel('Comment (optional)').fill('Quick and friendly.');
+  await rating.getByRole('button', { name: 'Send' }).click();
+  await waitForText(rating, 'Thank you for your feedback.');
+  await eventually(async () => {
+    const row = await w.server.ctx.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    expect([row.rating, (row as { rating_comment?: string | null }).rating_comment]).toEqual([
+      'good',
+      'Quick and friendly.',
+    ]);
+  });
 });
