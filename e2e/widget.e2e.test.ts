@@ -15,7 +15,7 @@ import {
   widget,
 } from './widgetFixture';
 
-const w = useWidgetPage();
+const w = useWidgetPage({ smtp: true });
 
 const STUB = `<script>
 (function (w, m) {
@@ -165,7 +165,7 @@ test('calls queued through the stub before the loader arrived are replayed, and 
   ).rejects.toThrow(/no method explode/);
 });
 
-test('pre-chat form first, then the chat; emoji; a file with upload progress; rating once the team closes', async () => {
+test('pre-chat form, emoji, a file with upload progress; rating and the transcript by e-mail once the team closes', async () => {
   const agent = await w.agent();
   const site = await w.site({
     prechatForm: {
@@ -248,4 +248,13 @@ test('pre-chat form first, then the chat; emoji; a file with upload progress; ra
       'Quick and friendly.',
     ]);
   });
+
+  // The server can send e-mail in this file: the visitor asks for the transcript.
+  await ui.panel.getByRole('button', { name: 'E-mail me this transcript' }).click();
+  const transcript = ui.panel.getByRole('form', { name: 'E-mail me this transcript' });
+  await transcript.getByLabel('E-mail').fill('grace@example.test');
+  await transcript.getByRole('button', { name: 'E-mail me this transcript' }).click();
+  await waitForText(transcript, 'The transcript is on its way to grace@example.test');
+  await eventually(() => expect(w.smtp.mails.map((m) => m.to)).toEqual([['grace@example.test']]));
+  expect(w.smtp.mails[0]?.text).toContain('Thanks 👍');
 });

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { http as request, login, type AgentSession, type TestServer } from '../packages/server/test/helpers';
 import { startTestServer } from '../packages/server/test/helpers';
+import { startTestSmtp, type TestSmtp } from '../packages/server/test/smtp';
 import { eventually, launchBrowser, newRecordedContext, type Recording } from './browser';
 import { nodeAgent, type NodeParticipant } from './nodeClients';
 
@@ -77,6 +78,8 @@ export interface HostPageOptions {
 
 export interface WidgetFixture {
   readonly server: TestServer;
+  /** The SMTP server the Parley server sends transcripts to (with `smtp: true`). */
+  readonly smtp: TestSmtp;
   readonly browser: Browser;
   readonly host: HostPages;
   readonly owner: AgentSession;
@@ -96,8 +99,18 @@ export interface WidgetFixture {
   agent(): Promise<NodeParticipant>;
 }
 
-export function useWidgetPage(opts: { allowedErrors?: readonly RegExp[] } = {}): WidgetFixture {
-  let file: { server: TestServer; browser: Browser; host: HostPages; owner: AgentSession } | undefined;
+export function useWidgetPage(
+  opts: { allowedErrors?: readonly RegExp[]; smtp?: boolean } = {},
+): WidgetFixture {
+  let file:
+    | {
+        server: TestServer;
+        browser: Browser;
+        host: HostPages;
+        owner: AgentSession;
+        smtp: TestSmtp | undefined;
+      }
+    | undefined;
   let test: { context: BrowserContext; recording: Recording; page: Page } | undefined;
   let expected: RegExp[] = [];
   const others: NodeParticipant[] = [];
@@ -110,18 +123,20 @@ export function useWidgetPage(opts: { allowedErrors?: readonly RegExp[] } = {}):
     return test;
   };
   beforeAll(async () => {
+    const smtp = opts.smtp === true ? await startTestSmtp() : undefined;
     const [server, browser, host] = await Promise.all([
-      startTestServer(),
+      startTestServer(smtp === undefined ? {} : { smtpUrl: smtp.url }),
       launchBrowser(),
       HostPages.start(),
     ]);
     const owner = await login(server, server.ownerEmail, server.ownerPassword);
-    file = { server, browser, host, owner };
+    file = { server, browser, host, owner, smtp };
   });
   afterAll(async () => {
     await file?.browser.close();
     await file?.host.close();
     await file?.server.stop();
+    await file?.smtp?.close();
     file = undefined;
   });
   beforeEach(async () => {
@@ -152,6 +167,11 @@ export function useWidgetPage(opts: { allowedErrors?: readonly RegExp[] } = {}):
     },
     get browser() {
       return inFile().browser;
+    },
+    get smtp() {
+      const smtp = inFile().smtp;
+      if (smtp === undefined) throw new Error('useWidgetPage({ smtp: true }) starts an SMTP server');
+      return smtp;
     },
     get host() {
       return inFile().host;
