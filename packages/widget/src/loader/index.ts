@@ -295,7 +295,7 @@ function boot(script: HTMLScriptElement): void {
   }
 
   const idle = (): void => {
-    const run = (): void => void start().finally(started);
+    const run = (): void => void start().catch(warn).finally(started);
     if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: 3000 });
     else setTimeout(run, 200);
   };
