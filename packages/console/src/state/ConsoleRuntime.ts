@@ -27,6 +27,8 @@ import { VisitorStore } from './VisitorStore';
 const FOLLOWED_KEPT = 8;
 /** "Catching up" never outlasts this, even if a fetch stalls (the client retries by itself). */
 const CATCH_UP_LIMIT_MS = 15_000;
+/** The agents list (names, statuses for "assign to") is read again when older than this. */
+const AGENTS_FRESH_MS = 5000;
 /** Conversations of a truncated welcome are paged over REST up to this many pages per status. */
 const MAX_BACKFILL_PAGES = 20;
 
@@ -59,6 +61,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   #catchUpStarted = 0;
   #refreshing = 0;
   #typingTimer: ReturnType<typeof setTimeout> | null = null;
+  #agentsLoadedAt = 0;
 
   constructor(api: ConsoleApi, session: Session, ended: (end: AppEnd) => void) {
     super();
@@ -139,6 +142,8 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     this.selectedId = id;
     this.notice = null;
     if (id !== null) {
+      // Colleagues come and go: "assign to" lists them as they are now.
+      void this.#loadAgents();
       this.#follow(id);
       if (!this.inbox.has(id)) void this.#fetchConversation(id, true);
     }
@@ -445,7 +450,14 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     await this.#loadAgents();
   }
 
+  /** Colleagues come and go (new agents, status changes): the list is read again when a while old. */
+  refreshAgents(): void {
+    if (Date.now() - this.#agentsLoadedAt < AGENTS_FRESH_MS) return;
+    void this.#loadAgents();
+  }
+
   async #loadAgents(): Promise<void> {
+    this.#agentsLoadedAt = Date.now();
     try {
       this.directory.setAgents(await this.api.agents());
     } catch (error) {

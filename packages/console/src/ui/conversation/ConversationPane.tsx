@@ -75,6 +75,7 @@ export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
                 <select
                   aria-label="Assign to"
                   disabled={draft.busy}
+                  onFocus={() => runtime.refreshAgents()}
                   value=""
                   onChange={(e) => {
                     const value = e.currentTarget.value;
@@ -84,8 +85,7 @@ export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
                   <option value="">Assign to…</option>
                   {colleagues.map((a) => (
                     <option key={a.id} value={a.id}>
-                      {a.id === me.id ? `${a.name} (me)` : a.name}
-                      {a.status === 'online' ? '' : ` — ${a.status}`}
+                      {a.id === me.id ? `${a.name} (me, ${a.status})` : `${a.name} (${a.status})`}
                     </option>
                   ))}
                   {summary.assigneeId !== null && <option value="none">Nobody (unassign)</option>}

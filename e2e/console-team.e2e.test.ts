@@ -1,0 +1,172 @@
+/**
+ * The console with more than one person: two agents in two browser contexts handing a chat to each
+ * other, an admin changing the widget's colour (the demo page shows it), a deactivated agent thrown
+ * out live. With PARLEY_SCREENSHOTS=1 it also refreshes the screenshots in docs/images/.
+ */
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createAgent, http, login } from '../packages/server/test/helpers';
+import { eventually, newRecordedContext, useBrowserPage, waitForText } from './browser';
+import { inboxItem, signIn, threadRow, visitorOf, visitorWithToken } from './consoleHelpers';
+
+const b = useBrowserPage({
+  // The console asks for a session on load; without one the server answers 401, which Chromium logs.
+  allowedErrors: [/status of 401/],
+});
+const IMAGES = path.resolve(import.meta.dirname, '../docs/images');
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.PARLEY_SCREENSHOTS !== '1') return;
+  await page.screenshot({ path: path.join(IMAGES, name) });
+}
+
+/** A second agent's console in a browser context of its own. */
+async function colleagueConsole(name: string) {
+  const owner = await login(b.server, b.server.ownerEmail, b.server.ownerPassword);
+  const agent = await createAgent(b.server, owner, { name });
+  const side = await newRecordedContext(b.browser);
+  const page = await side.context.newPage();
+  await signIn(page, b.server.url, agent.email, agent.password);
+  await waitForText(page.locator('#connection'), 'Connected');
+  return { agent, page, side, owner };
+}
+
+test('two agents: the owner hands a chat to a colleague, who sees it live, answers, and hands it back', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  const sam = await colleagueConsole('Sam');
+  try {
+    // A few chats, for the inbox's order and the screenshot.
+    const early = await visitorOf(b);
+    await early.client.send('Do you ship to Norway?').acked;
+    const customer = await visitorWithToken(b);
+    const ack = await customer.client.send('My invoice shows the wrong address').acked;
+    const id = ack.conversationId;
+    const later = await visitorOf(b);
+    await later.client.send('Is the blue one back in stock?').acked;
+    await inboxItem(b.page, 'blue one').waitFor();
+    // Longest waiting first.
+    await expect(b.page.locator('#inbox-list .inbox-preview').allTextContents()).resolves.toEqual([
+      'Do you ship to Norway?',
+      'My invoice shows the wrong address',
+      'Is the blue one back in stock?',
+    ]);
+    await screenshot(b.page, 'console-inbox.png');
+
+    await inboxItem(b.page, 'wrong address').click();
+    await threadRow(b.page, 'wrong address').waitFor();
+    // The visitor panel: the page the visitor came in on, the device.
+    await waitForText(b.page.locator('.visitor-panel'), 'shop.example/pricing');
+    await b.page.getByLabel('Private note').check();
+    await b.page.locator('#reply-input').fill('Sam handles invoices: handing over.');
+    await b.page.getByRole('button', { name: 'Add note' }).click();
+    await threadRow(b.page, 'handing over').waitFor();
+
+    // Hand it to Sam: his console shows it under "Mine", live.
+    await b.page.locator('select[aria-label="Assign to"]').selectOption(sam.agent.agentId);
+    await waitForText(b.page.locator('#thread-status'), 'Assigned to Sam');
+    await sam.page.getByRole('button', { name: /^Mine/ }).click();
+    const samItem = sam.page.locator(`#inbox-list [data-conversation-id="${id}"]`);
+    await samItem.waitFor();
+    await samItem.click();
+    // Sam reads the owner's note (notes are for colleagues) and answers.
+    await threadRow(sam.page, 'handing over').waitFor();
+    customer.client.typing(id, 'It should be Main Street 5');
+    await waitForText(sam.page.locator('#thread-typing-preview'), 'Main Street 5');
+    await waitForText(b.page.locator('#thread-typing-preview'), 'Main Street 5');
+    await screenshot(b.page, 'console-conversation.png');
+    await sam.page.locator('#reply-input').fill('I am fixing the address now.');
+    await sam.page.locator('#reply-input').press('Enter');
+    await waitForText(threadRow(b.page, 'fixing the address').locator('.msg-author'), 'Sam');
+    await eventually(() =>
+      expect(
+        customer.messages.filter((m) => m.author.kind === 'agent').map((m) => [m.author.name, m.body]),
+      ).toEqual([['Sam', 'I am fixing the address now.']]),
+    );
+    expect(customer.messages.map((m) => m.body)).not.toContain('Sam handles invoices: handing over.');
+
+    // And back: Sam transfers it to the owner.
+    await sam.page.locator('select[aria-label="Assign to"]').selectOption(sam.owner.agentId);
+    await waitForText(b.page.locator('#thread-status'), 'Assigned to you');
+    await threadRow(b.page, 'Sam assigned the conversation to Owner').waitFor();
+
+    // Closed, then rated by the visitor: the console shows the rating live.
+    await b.page.getByRole('button', { name: 'Close', exact: true }).click();
+    await waitForText(b.page.locator('#thread-status'), 'Closed');
+    const rated = await http(b.server, 'POST', `/api/v1/visitor/conversations/${id}/rating`, {
+      visitorToken: customer.token,
+      body: { rating: 'good', comment: 'Quick and kind' },
+    });
+    expect(rated.status).toBe(200);
+    await waitForText(b.page.locator('#thread-rating'), 'Quick and kind');
+  } finally {
+    await sam.side.context.close();
+  }
+}, 60_000);
+
+test('an admin changes the widget colour: saved, published to widgets, shown on the demo page', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  await b.page.getByRole('link', { name: 'Admin' }).click();
+  await b.page.getByRole('link', { name: 'Demo site' }).click();
+  await waitForText(b.page.locator('#embed-snippet'), `data-site="${b.server.siteKey}"`);
+  await b.page.getByRole('button', { name: 'Appearance' }).click();
+  await b.page.getByLabel('Brand colour (hex)').fill('#d9480f');
+  await b.page.getByLabel('Team name').fill('Shop helpers');
+  // A bad value is explained and blocks the save.
+  await b.page.getByLabel('Distance from the side (px)').fill('900');
+  await waitForText(b.page.locator('.issues'), 'offsetX');
+  await expect(b.page.getByRole('button', { name: 'Save changes' }).isDisabled()).resolves.toBe(true);
+  await b.page.getByLabel('Distance from the side (px)').fill('24');
+  await b.page.getByRole('button', { name: 'Save changes' }).click();
+  await waitForText(b.page.locator('.save-bar'), 'Saved.');
+
+  const config = await http<{ appearance: { color: string; teamName: string; offsetX: number } }>(
+    b.server,
+    'GET',
+    `/api/v1/widget/config?site=${b.server.siteKey}`,
+  );
+  expect(config.body.appearance).toMatchObject({ color: '#d9480f', teamName: 'Shop helpers', offsetX: 24 });
+
+  // The preview beside the settings is the real widget with the saved colour.
+  const preview = b.page.frameLocator('iframe[title="Widget preview"]');
+  await eventually(async () =>
+    expect(
+      await preview.locator('parley-widget').evaluate((el: HTMLElement) => el.style.getPropertyValue('--pc')),
+    ).toBe('#d9480f'),
+  );
+  await screenshot(b.page, 'console-site-settings.png');
+
+  // The demo page, as a visitor would open it.
+  const visitorPage = await b.context.newPage();
+  await visitorPage.goto(`${b.server.url}/demo?site=${b.server.siteKey}`);
+  await eventually(async () =>
+    expect(
+      await visitorPage
+        .locator('parley-widget')
+        .evaluate((el: HTMLElement) => el.style.getPropertyValue('--pc')),
+    ).toBe('#d9480f'),
+  );
+  await visitorPage.close();
+});
+
+test('a deactivated agent is thrown out of the console live', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  const kim = await colleagueConsole('Kim');
+  try {
+    await b.page.goto(`${b.server.url}/console#/admin/team`);
+    const row = b.page.locator(`tr[data-agent-id="${kim.agent.agentId}"]`);
+    await row.getByRole('button', { name: 'Deactivate…' }).click();
+    await row.getByRole('button', { name: 'Deactivate Kim' }).click();
+    await waitForText(row, 'Deactivated');
+    await waitForText(kim.page.locator('#signin-error'), 'Your account was deactivated.');
+    await kim.page.locator('#screen-signin').waitFor();
+    // And stays out: the session is gone on the server too.
+    await kim.page.reload();
+    await kim.page.locator('#screen-signin').waitFor();
+  } finally {
+    await kim.side.context.close();
+  }
+});
