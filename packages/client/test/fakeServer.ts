@@ -471,6 +471,9 @@ export class FakeServer {
       source: 'chat' as const,
       ratingComment: null,
       firstResponseAt: null,
+      waitingSince: null,
+      snoozedUntil: null,
+      tagIds: [],
     };
   }
 

@@ -44,8 +44,11 @@ export type ConversationStatus = z.infer<typeof ConversationStatus>;
 
 export const Rating = z.enum(['good', 'bad']);
 
-/** How a conversation began: a live chat, or a message left with the offline form. */
-export const ConversationSource = z.enum(['chat', 'offline_form']);
+/**
+ * How a conversation began: a live chat, a message left with the offline form, or an agent's
+ * proactive message to a visitor on the site (`POST /api/v1/visitors/{id}/messages`).
+ */
+export const ConversationSource = z.enum(['chat', 'offline_form', 'proactive']);
 export type ConversationSource = z.infer<typeof ConversationSource>;
 
 /**
@@ -90,6 +93,20 @@ export const ConversationForAgent = z.object({
   createdAt: Timestamp,
   firstResponseAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
+  /**
+   * Since when the visitor has been waiting for an answer: from the start of a conversation the
+   * visitor began, and from the first visitor message after each public agent or bot reply, until
+   * the next such reply (a private note or a system line is no answer). Null when nobody waits
+   * (the team spoke last, or the conversation is closed). The inbox's `sort=waiting` order.
+   */
+  waitingSince: Timestamp.nullable(),
+  /**
+   * Set while the conversation is snoozed: it is out of the open / pending views until then, when
+   * it wakes by itself (or earlier, when the visitor writes). Status stays `open` / `pending`.
+   */
+  snoozedUntil: Timestamp.nullable(),
+  /** Tags on the conversation (ids of `Tag`), in the order they were added. */
+  tagIds: z.array(Id),
 });
 export type ConversationForAgent = z.infer<typeof ConversationForAgent>;
 
@@ -105,6 +122,11 @@ export const Agent = z.object({
   role: AgentRole,
   status: AgentStatus,
   maxChats: z.number().int().nonnegative(),
+  /**
+   * The profile photo, 256×256 WebP, as a path on the server (`/avatars/{agentId}/{key}/256.webp`;
+   * the same path ending in `128.webp` is the 128×128 one). Public and cacheable for ever: a new
+   * photo gets a new key. Null: no photo.
+   */
   avatarUrl: z.string().nullable(),
   active: z.boolean(),
   mustChangePassword: z.boolean(),
@@ -148,3 +170,33 @@ export const Department = z.object({
   agentIds: z.array(Id),
 });
 export type Department = z.infer<typeof Department>;
+
+/** A label for conversations. `siteId` null: usable on every site. Managed by admins. */
+export const Tag = z.object({
+  id: Id,
+  siteId: Id.nullable(),
+  name: z.string(),
+  /** `#rrggbb`. */
+  color: z.string(),
+  createdAt: Timestamp,
+});
+export type Tag = z.infer<typeof Tag>;
+
+/**
+ * A reply typed with `/shortcut` in the composer. Shared ones (`ownerId` null) are managed by admins,
+ * for one site or all (`siteId` null); personal ones belong to one agent. The body may contain the
+ * variables of `CANNED_VARIABLES` (`{{visitor.name}}`…), expanded by the client (canned.ts).
+ */
+export const CannedResponse = z.object({
+  id: Id,
+  /** Lowercase letters, digits, `-` and `_`; typed after `/`. */
+  shortcut: z.string(),
+  body: z.string(),
+  /** Null: shared with the team; else the agent it belongs to. */
+  ownerId: Id.nullable(),
+  /** Null: every site (shared ones); personal ones are always null. */
+  siteId: Id.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type CannedResponse = z.infer<typeof CannedResponse>;

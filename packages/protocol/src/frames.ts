@@ -148,9 +148,31 @@ export type Ack = z.infer<typeof Ack>;
 export const Msg = Message.extend({ t: z.literal('msg') });
 export type Msg = z.infer<typeof Msg>;
 
+/**
+ * Why a conversation frame was sent. Visitors get frames only for what they can see (`created`,
+ * `assigned`, `transferred`, `closed`, `reopened`, `rated`); the others are for agents.
+ */
+export const ConversationChangeReason = z.enum([
+  'created',
+  'assigned',
+  /** Handed to another agent or to a department (a private note may carry the reason). */
+  'transferred',
+  'closed',
+  'reopened',
+  'rated',
+  'snoozed',
+  /** The snooze ended: its time came, an agent cancelled it, or the visitor wrote. */
+  'unsnoozed',
+  /** A tag was added or removed. */
+  'tagged',
+]);
+export type ConversationChangeReason = z.infer<typeof ConversationChangeReason>;
+
 export const ConversationFrame = z.object({
   t: z.literal('conversation'),
   conversation: z.union([ConversationForAgent, ConversationForVisitor]),
+  /** Absent on the snapshots a client asks for; present on live changes. */
+  reason: ConversationChangeReason.optional(),
 });
 export const TypingOut = z.object({
   t: z.literal('typing'),

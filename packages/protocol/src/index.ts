@@ -7,3 +7,4 @@ export * from './parse';
 export * from './widget';
 export * from './hours';
 export * from './urlPattern';
+export * from './canned';

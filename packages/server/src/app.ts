@@ -17,6 +17,7 @@ import { demoPageRoutes } from './web/demoPage';
 import { widgetAssetRoutes } from './web/widgetAssets';
 import { consoleRoutes } from './bootstrap/console';
 import { fileRoutes } from './files/routes';
+import { tagRoutes } from './tags/routes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
 import type { Mailer } from './mail/mailer';
@@ -131,6 +132,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   visitorRoutes(app, ctx, { sessionsPerMinute: opts.visitorSessionsPerMinute });
   visitorConversationRoutes(app, ctx, { mailer: opts.mailer });
   agentConversationRoutes(app, ctx);
+  tagRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
   demoPageRoutes(app);

@@ -42,6 +42,7 @@ export async function createAgent(
     status: 'offline',
     max_chats: 5,
     avatar_url: null,
+    avatar_key: null,
     active: 1,
     must_change_password: input.mustChangePassword ? 1 : 0,
     failed_logins: 0,

@@ -1,12 +1,12 @@
-import type { Message } from '@parley/protocol';
+import type { ConversationChangeReason, Message } from '@parley/protocol';
 import { transactionWithRetry } from '../db/retry';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { AppError, notFound } from '../shared/errors';
 import { newId } from '../shared/crypto';
 import type { Actor, AgentActor, AppContext, VisitorActor } from '../shared/context';
-import { canAccessSite } from '../agents/policies';
-import { agentStore } from '../agents/store';
+import { seesAllSites } from '../agents/policies';
+import { agentStore, type AgentRow } from '../agents/store';
 import { checkConversation } from './policies';
 import { presentMessage } from './presenters';
 import { parseJsonColumn } from '../shared/json';
@@ -93,10 +93,13 @@ function newConversationRow(
     rating: null,
     rating_comment: null,
     rated_at: null,
+    // A conversation the visitor begins waits for an answer from its start.
+    waiting_since: source === 'proactive' ? null : now,
+    snoozed_until: null,
   };
 }
 
-type Change = 'created' | 'reopened' | 'assigned';
+type Change = 'created' | 'reopened' | 'assigned' | 'unsnoozed';
 
 /** Where a visitor's message goes: the named conversation, its open one, or a new one. */
 async function doResolveVisitorConversation(
@@ -170,6 +173,8 @@ async function doSend(
   const attachments = await doCheckAttachments(trx, actor, conv.site_id, attachmentIds);
   const isPublicAgentReply = actor.kind === 'agent' && !input.private;
   const preview = input.body.trim() !== '' ? input.body : attachments.map((a) => `📎 ${a.name}`).join(', ');
+  // The visitor writing ends a snooze: the conversation is back in the open views at once.
+  const wake = actor.kind === 'visitor' && conv.snoozed_until !== null;
   const seq = await conversationStore.nextSeq(trx, conv.id, {
     at: now,
     isPublic: !input.private,
@@ -177,10 +182,18 @@ async function doSend(
     firstResponse: isPublicAgentReply,
     // The first agent to answer an unassigned chat takes it.
     assignTo: isPublicAgentReply ? actor.id : null,
+    waiting: actor.kind === 'visitor' ? 'start' : isPublicAgentReply ? 'stop' : null,
+    wake,
   });
   if (isPublicAgentReply && conv.assignee_id === null) {
     conv = { ...conv, assignee_id: actor.id };
     change ??= 'assigned';
+  }
+  if (actor.kind === 'visitor') conv = { ...conv, waiting_since: conv.waiting_since ?? now };
+  else if (isPublicAgentReply) conv = { ...conv, waiting_since: null };
+  if (wake) {
+    conv = { ...conv, snoozed_until: null };
+    change ??= 'unsnoozed';
   }
   const row: MessageRow = {
     id: newId(),
@@ -206,16 +219,16 @@ async function doSend(
 }
 
 /** Run a write transaction, retrying when a concurrent writer won a unique-key race (the retry then sees its row). */
-function withRetry<T>(ctx: AppContext, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+export function withRetry<T>(ctx: AppContext, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   return transactionWithRetry(ctx.db, fn, MAX_ATTEMPTS);
 }
 
 /* ───────────── notify… (after commit) ───────────── */
 
-function notifyConversation(
+export function notifyConversation(
   ctx: AppContext,
-  conv: ConversationRow,
-  reason: 'created' | 'assigned' | 'closed' | 'reopened' | 'rated',
+  conv: Pick<ConversationRow, 'id' | 'site_id' | 'visitor_id'>,
+  reason: ConversationChangeReason,
 ): void {
   ctx.bus.publish({
     type: 'conversation.changed',
@@ -226,7 +239,11 @@ function notifyConversation(
   });
 }
 
-function notifyMessage(ctx: AppContext, conv: ConversationRow, message: Message): void {
+export function notifyMessage(
+  ctx: AppContext,
+  conv: Pick<ConversationRow, 'id' | 'site_id' | 'visitor_id'>,
+  message: Message,
+): void {
   ctx.bus.publish({
     type: 'message.created',
     siteId: conv.site_id,
@@ -359,7 +376,7 @@ export async function fetchMessages(
 }
 
 /** Append a system line to the log (assignments, closing) so that history and resume carry it too. */
-async function doSystemMessage(
+export async function doSystemMessage(
   trx: Kysely<DB>,
   conv: ConversationRow,
   body: string,
@@ -415,6 +432,21 @@ async function changeConversation(
   return r.conv;
 }
 
+/** Whom a conversation may be given to: an active agent who works on the conversation's site. */
+export async function checkAssignee(
+  trx: Kysely<DB>,
+  conv: Pick<ConversationRow, 'site_id'>,
+  agentId: string,
+): Promise<AgentRow> {
+  const target = await agentStore.byId(trx, agentId);
+  if (!target || target.active !== 1) throw new AppError('validation_failed', 'no such active agent', 422);
+  if (seesAllSites(target.role)) return target;
+  const sites = (await agentStore.siteIdsFor(trx, [agentId])).get(agentId) ?? [];
+  if (!sites.includes(conv.site_id))
+    throw new AppError('validation_failed', 'that agent has no access to this site', 422);
+  return target;
+}
+
 export function assignConversation(
   ctx: AppContext,
   actor: AgentActor,
@@ -425,13 +457,7 @@ export function assignConversation(
     if (conv.assignee_id === agentId) return null;
     if (agentId === null)
       return { patch: { assignee_id: null }, line: `${actor.name} unassigned the conversation` };
-    const target = await agentStore.byId(trx, agentId);
-    if (!target || target.active !== 1) throw new AppError('validation_failed', 'no such active agent', 422);
-    const targetSites =
-      target.role === 'agent' ? new Set((await agentStore.siteIdsFor(trx, [agentId])).get(agentId)) : 'all';
-    if (!canAccessSite({ ...actor, siteIds: targetSites }, conv.site_id)) {
-      throw new AppError('validation_failed', 'that agent has no access to this site', 422);
-    }
+    const target = await checkAssignee(trx, conv, agentId);
     const line =
       agentId === actor.id
         ? `${actor.name} joined the conversation`
@@ -449,7 +475,7 @@ export function closeConversation(
     if (conv.status === 'closed') return Promise.resolve(null);
     const who = actor.kind === 'agent' ? actor.name : 'The visitor';
     return Promise.resolve({
-      patch: { status: 'closed' as const, closed_at: now },
+      patch: { status: 'closed' as const, closed_at: now, waiting_since: null, snoozed_until: null },
       line: `${who} closed the conversation`,
     });
   });

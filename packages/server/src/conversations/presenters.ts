@@ -30,6 +30,7 @@ export function presentMessageForVisitor(m: Message): Message | null {
 export function presentConversationForAgent(
   row: AgentConversationRow,
   ownReadSeq: number,
+  tagIds: readonly string[],
 ): ConversationForAgent {
   return {
     id: row.id,
@@ -51,6 +52,9 @@ export function presentConversationForAgent(
     createdAt: iso(row.created_at),
     firstResponseAt: isoOrNull(row.first_response_at),
     closedAt: isoOrNull(row.closed_at),
+    waitingSince: isoOrNull(row.waiting_since),
+    snoozedUntil: isoOrNull(row.snoozed_until),
+    tagIds: [...tagIds],
   };
 }
 

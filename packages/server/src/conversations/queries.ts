@@ -3,7 +3,7 @@ import type { AgentActor, AppContext, VisitorActor } from '../shared/context';
 import { notFound } from '../shared/errors';
 import { checkConversation } from './policies';
 import { presentConversationForAgent, presentConversationForVisitor } from './presenters';
-import { conversationStore, type AgentListFilter, type Cursor } from './store';
+import { conversationStore, type AgentConversationRow, type AgentListFilter, type Cursor } from './store';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 
@@ -23,23 +23,39 @@ async function ownReadMarks(
   return new Map(rows.map((r) => [r.conversation_id, r.read_seq]));
 }
 
-/** The agent's inbox: two queries whatever the page size. */
+/** Conversations as one agent sees them: own read marks and tags, in two queries for any number. */
+export async function presentForAgent(
+  db: Kysely<DB>,
+  agentId: string,
+  rows: readonly AgentConversationRow[],
+): Promise<ConversationForAgent[]> {
+  const ids = rows.map((r) => r.id);
+  const [marks, tags] = await Promise.all([
+    ownReadMarks(db, agentId, ids),
+    conversationStore.tagIdsFor(db, ids),
+  ]);
+  return rows.map((r) => presentConversationForAgent(r, marks.get(r.id) ?? 0, tags.get(r.id) ?? []));
+}
+
+/**
+ * The agent's inbox: three queries whatever the page size. `nextCursor` is set when the page is
+ * full: the sort key and id of its last row, to pass back as `before`.
+ */
 export async function listConversationsForAgent(
   ctx: AppContext,
   actor: AgentActor,
   filter: Omit<AgentListFilter, 'siteIds'> & { siteId?: string | undefined },
-): Promise<ConversationForAgent[]> {
+): Promise<{ conversations: ConversationForAgent[]; nextCursor: string | null }> {
   let siteIds: AgentListFilter['siteIds'] = actor.siteIds === 'all' ? 'all' : [...actor.siteIds];
   if (filter.siteId !== undefined) {
     siteIds = siteIds === 'all' || siteIds.includes(filter.siteId) ? [filter.siteId] : [];
   }
   const rows = await conversationStore.listForAgent(ctx.db, { ...filter, siteIds });
-  const marks = await ownReadMarks(
-    ctx.db,
-    actor.id,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => presentConversationForAgent(r, marks.get(r.id) ?? 0));
+  const last = rows.at(-1);
+  return {
+    conversations: await presentForAgent(ctx.db, actor.id, rows),
+    nextCursor: last && rows.length === filter.limit ? `${last.sort_key}~${last.id}` : null,
+  };
 }
 
 export async function getConversationForAgent(
@@ -49,9 +65,10 @@ export async function getConversationForAgent(
 ): Promise<ConversationForAgent> {
   await checkConversation(ctx.db, actor, id);
   const row = await conversationStore.forAgent(ctx.db, id);
-  if (!row) throw new Error('conversation vanished');
-  const marks = await ownReadMarks(ctx.db, actor.id, [id]);
-  return presentConversationForAgent(row, marks.get(id) ?? 0);
+  if (!row) throw notFound('conversation');
+  const [conversation] = await presentForAgent(ctx.db, actor.id, [row]);
+  if (!conversation) throw notFound('conversation');
+  return conversation;
 }
 
 /** Most conversations a visitor's history lists (newest first); the welcome says when there are more. */
@@ -92,13 +109,17 @@ export async function loadConversationViews(
 } | null> {
   const row = await conversationStore.forAgent(ctx.db, id);
   if (!row) return null;
-  const marks = await conversationStore.agentReadMarks(ctx.db, id);
+  const [marks, tags] = await Promise.all([
+    conversationStore.agentReadMarks(ctx.db, id),
+    conversationStore.tagIdsFor(ctx.db, [id]),
+  ]);
+  const tagIds = tags.get(id) ?? [];
   const vrow =
     visitorId === null
       ? undefined
       : (await conversationStore.listForVisitor(ctx.db, visitorId, { conversationId: id, limit: 1 }))[0];
   return {
-    forAgent: (agentId) => presentConversationForAgent(row, marks.get(agentId) ?? 0),
+    forAgent: (agentId) => presentConversationForAgent(row, marks.get(agentId) ?? 0, tagIds),
     forVisitor: vrow ? presentConversationForVisitor(vrow) : null,
   };
 }

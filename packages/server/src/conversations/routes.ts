@@ -21,8 +21,11 @@ import {
   TranscriptRequest,
   TranscriptResponse,
   ErrorResponse,
+  ConversationTagRequest,
+  SnoozeRequest,
+  TransferRequest,
 } from '@parley/protocol';
-import type { AppContext } from '../shared/context';
+import type { AgentActor, AppContext } from '../shared/context';
 import { AppError } from '../shared/errors';
 import { IdParams, errors, typed } from '../shared/routing';
 import { requireAgent, requireVisitor } from '../auth/http';
@@ -47,6 +50,13 @@ import {
   listConversationsForVisitor,
 } from './queries';
 import { sendTranscript } from './transcript';
+import {
+  snoozeConversation,
+  tagConversation,
+  transferConversation,
+  unsnoozeConversation,
+  untagConversation,
+} from './triage';
 
 const ReadResponse = z.object({ readSeq: z.number().int() });
 
@@ -64,6 +74,29 @@ function parseCursor(c: string | undefined): { createdAt: number; id: string } |
   return { createdAt, id };
 }
 
+/**
+ * A view and an assignee filter as store filters (both apply when both are given); null when
+ * they contradict each other, so that nothing can match.
+ */
+function inboxView(
+  agentId: string,
+  view: 'unassigned' | 'mine' | 'departments' | 'all',
+  assignee: string | undefined,
+): { assigneeId?: string | null; departmentsOf?: string } | null {
+  const fromView =
+    view === 'unassigned'
+      ? { assigneeId: null }
+      : view === 'mine'
+        ? { assigneeId: agentId }
+        : view === 'departments'
+          ? { departmentsOf: agentId }
+          : {};
+  if (assignee === undefined) return fromView;
+  const assigneeId = assignee === 'me' ? agentId : assignee === 'none' ? null : assignee;
+  if ('assigneeId' in fromView && fromView.assigneeId !== assigneeId) return null;
+  return { ...fromView, assigneeId };
+}
+
 /** Agent-side REST. The same actions serve the WebSocket frames. */
 export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const api = typed(app);
@@ -74,7 +107,8 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         tags,
-        summary: 'Inbox: conversations of the sites this agent may see, newest first',
+        summary:
+          'Inbox: conversations of the sites this agent may see, by view (unassigned / mine / my departments / all), status (open / pending / snoozed / closed / active / all), site, visitor and tag; sorted newest first, by waiting time, or by latest activity',
         querystring: ConversationListQuery,
         response: { 200: AgentConversationList, ...errors(400, 401) },
       },
@@ -82,16 +116,19 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
     async (req) => {
       const actor = await requireAgent(ctx, req);
       const q = req.query;
-      const assigneeId = q.assignee === 'me' ? actor.id : q.assignee === 'none' ? null : q.assignee;
-      const conversations = await listConversationsForAgent(ctx, actor, {
+      const before = parseCursor(q.before);
+      const who = inboxView(actor.id, q.view, q.assignee);
+      if (who === null) return { conversations: [], nextCursor: null };
+      return listConversationsForAgent(ctx, actor, {
+        ...who,
         status: q.status,
         siteId: q.siteId,
-        ...(assigneeId !== undefined && { assigneeId }),
+        visitorId: q.visitorId,
+        tagId: q.tagId,
+        sort: q.sort,
         limit: q.limit,
-        before: parseCursor(q.before),
+        before: before && { key: before.createdAt, id: before.id },
       });
-      const nextCursor = nextCursorOf(conversations, q.limit);
-      return { conversations, nextCursor };
     },
   );
 
@@ -174,6 +211,96 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
   );
   change('close', 'Close the conversation', (a, id) => closeConversation(ctx, a, id));
   change('reopen', 'Reopen a closed conversation', (a, id) => reopenConversation(ctx, a, id));
+
+  const respond = async (actor: AgentActor, id: string) => ({
+    conversation: await getConversationForAgent(ctx, actor, id),
+  });
+  const changed = { 200: ConversationResponse, ...errors(400, 401, 403, 404, 409, 422) };
+
+  api.post(
+    '/api/v1/conversations/:id/snooze',
+    {
+      schema: {
+        tags,
+        summary:
+          'Snooze until a time (at most a year ahead): out of the open and pending views until then, when it wakes by itself (or when the visitor writes)',
+        params: IdParams,
+        body: SnoozeRequest,
+        response: changed,
+      },
+    },
+    async (req) => {
+      const actor = await requireAgent(ctx, req);
+      await snoozeConversation(ctx, actor, req.params.id, Date.parse(req.body.until));
+      return respond(actor, req.params.id);
+    },
+  );
+
+  api.post(
+    '/api/v1/conversations/:id/unsnooze',
+    {
+      schema: { tags, summary: 'End a snooze now', params: IdParams, response: changed },
+    },
+    async (req) => {
+      const actor = await requireAgent(ctx, req);
+      await unsnoozeConversation(ctx, actor, req.params.id);
+      return respond(actor, req.params.id);
+    },
+  );
+
+  api.post(
+    '/api/v1/conversations/:id/transfer',
+    {
+      schema: {
+        tags,
+        summary:
+          'Transfer to an agent (the new assignee) or to a department (unassigned there), with an optional note kept as a private note in the log',
+        params: IdParams,
+        body: TransferRequest,
+        response: changed,
+      },
+    },
+    async (req) => {
+      const actor = await requireAgent(ctx, req);
+      await transferConversation(ctx, actor, req.params.id, req.body);
+      return respond(actor, req.params.id);
+    },
+  );
+
+  api.post(
+    '/api/v1/conversations/:id/tags',
+    {
+      schema: {
+        tags,
+        summary: 'Add a tag (a global one, or one of the conversation’s site)',
+        params: IdParams,
+        body: ConversationTagRequest,
+        response: changed,
+      },
+    },
+    async (req) => {
+      const actor = await requireAgent(ctx, req);
+      await tagConversation(ctx, actor, req.params.id, req.body.tagId);
+      return respond(actor, req.params.id);
+    },
+  );
+
+  api.delete(
+    '/api/v1/conversations/:id/tags/:tagId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a tag',
+        params: z.object({ id: IdParams.shape.id, tagId: IdParams.shape.id }),
+        response: changed,
+      },
+    },
+    async (req) => {
+      const actor = await requireAgent(ctx, req);
+      await untagConversation(ctx, actor, req.params.id, req.params.tagId);
+      return respond(actor, req.params.id);
+    },
+  );
 
   api.post(
     '/api/v1/conversations/:id/read',

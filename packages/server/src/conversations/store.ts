@@ -29,12 +29,42 @@ function olderThan(eb: ExpressionBuilder<DB & { c: DB['conversations'] }, 'c'>, 
   ]);
 }
 
+export type InboxSortKey = 'newest' | 'waiting' | 'recent';
+
+/**
+ * Added to the time of the last activity of conversations nobody waits on, after subtracting it:
+ * larger than any epoch-millisecond time, so they sort after the waiting ones, most recent first.
+ */
+const NOT_WAITING = 8_000_000_000_000_000;
+
+/** The sort key of each order as SQL, and its direction; rows tie-break on id the same way. */
+function sortKeyOf(sort: InboxSortKey) {
+  switch (sort) {
+    case 'newest':
+      return { key: sql<number>`c.created_at`, dir: 'desc' as const };
+    case 'recent':
+      return { key: sql<number>`coalesce(c.last_message_at, c.created_at)`, dir: 'desc' as const };
+    case 'waiting':
+      return {
+        key: sql<number>`case when c.waiting_since is not null then c.waiting_since
+          else ${sql.lit(NOT_WAITING)} - coalesce(c.last_message_at, c.created_at) end`,
+        dir: 'asc' as const,
+      };
+  }
+}
+
 export interface AgentListFilter {
   siteIds: readonly string[] | 'all';
-  status: 'open' | 'pending' | 'closed' | 'active' | 'all';
+  status: 'open' | 'pending' | 'snoozed' | 'closed' | 'active' | 'all';
   assigneeId?: string | null;
+  /** Only conversations in a department this agent is a member of. */
+  departmentsOf?: string | undefined;
+  visitorId?: string | undefined;
+  tagId?: string | undefined;
+  sort?: InboxSortKey | undefined;
   limit: number;
-  before?: Cursor | undefined;
+  /** The sort key and id of the last row of the previous page. */
+  before?: { key: number; id: string } | undefined;
 }
 
 function agentConversationQuery(db: Kysely<DB>) {
@@ -84,6 +114,10 @@ export const conversationStore = {
       preview: string | null;
       firstResponse: boolean;
       assignTo: string | null;
+      /** `start`: a visitor message (waiting from now unless already waiting); `stop`: a public reply. */
+      waiting?: 'start' | 'stop' | null;
+      /** The visitor wrote: a snooze ends. */
+      wake?: boolean;
     },
   ): Promise<number> => {
     const row = await db
@@ -100,6 +134,11 @@ export const conversationStore = {
         ...(patch.assignTo !== null && {
           assignee_id: eb.fn.coalesce('assignee_id', eb.val(patch.assignTo)),
         }),
+        ...(patch.waiting === 'start' && {
+          waiting_since: eb.fn.coalesce('waiting_since', eb.val(patch.at)),
+        }),
+        ...(patch.waiting === 'stop' && { waiting_since: null }),
+        ...(patch.wake === true && { snoozed_until: null }),
       }))
       .where('id', '=', id)
       .returning('last_seq')
@@ -148,19 +187,89 @@ export const conversationStore = {
   forAgent: (db: Kysely<DB>, id: string) =>
     agentConversationQuery(db).where('c.id', '=', id).executeTakeFirst(),
 
+  /** One page of an inbox, with each row's sort key (for the next page's cursor). */
   listForAgent: (db: Kysely<DB>, f: AgentListFilter) => {
-    let q = agentConversationQuery(db);
+    const { key, dir } = sortKeyOf(f.sort ?? 'newest');
+    let q = agentConversationQuery(db).select(key.as('sort_key'));
     if (f.siteIds !== 'all') {
       if (f.siteIds.length === 0) return Promise.resolve([]);
       q = q.where('c.site_id', 'in', f.siteIds);
     }
-    if (f.status === 'active') q = q.where('c.status', '<>', 'closed');
-    else if (f.status !== 'all') q = q.where('c.status', '=', f.status);
+    switch (f.status) {
+      case 'all':
+        break;
+      case 'active':
+        q = q.where('c.status', '<>', 'closed');
+        break;
+      case 'snoozed':
+        q = q.where('c.status', '<>', 'closed').where('c.snoozed_until', 'is not', null);
+        break;
+      case 'closed':
+        q = q.where('c.status', '=', 'closed');
+        break;
+      default:
+        q = q.where('c.status', '=', f.status).where('c.snoozed_until', 'is', null);
+    }
     if (f.assigneeId === null) q = q.where('c.assignee_id', 'is', null);
     else if (f.assigneeId !== undefined) q = q.where('c.assignee_id', '=', f.assigneeId);
+    const member = f.departmentsOf;
+    if (member !== undefined)
+      q = q.where('c.department_id', 'in', (eb) =>
+        eb.selectFrom('department_agents').select('department_id').where('agent_id', '=', member),
+      );
+    if (f.visitorId !== undefined) q = q.where('c.visitor_id', '=', f.visitorId);
+    const tagId = f.tagId;
+    if (tagId !== undefined)
+      q = q.where('c.id', 'in', (eb) =>
+        eb.selectFrom('conversation_tags').select('conversation_id').where('tag_id', '=', tagId),
+      );
     const before = f.before;
-    if (before) q = q.where((eb) => olderThan(eb, before));
-    return q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).execute();
+    if (before) {
+      const op = dir === 'asc' ? '>' : '<';
+      q = q.where((eb) =>
+        eb.or([eb(key, op, before.key), eb.and([eb(key, '=', before.key), eb('c.id', op, before.id)])]),
+      );
+    }
+    return q.orderBy(key, dir).orderBy('c.id', dir).limit(f.limit).execute() as Promise<
+      (AgentConversationRow & { sort_key: number })[]
+    >;
+  },
+
+  /** Snoozed conversations whose time has come. */
+  dueSnoozes: (db: Kysely<DB>, now: number, limit: number) =>
+    db
+      .selectFrom('conversations')
+      .select('id')
+      .where('snoozed_until', '<=', now)
+      .orderBy('snoozed_until')
+      .limit(limit)
+      .execute(),
+
+  /** Ends the snoozes of these that are still due; returns the ones this call woke. */
+  wake: (db: Kysely<DB>, ids: readonly string[], now: number) =>
+    ids.length === 0
+      ? Promise.resolve([])
+      : db
+          .updateTable('conversations')
+          .set({ snoozed_until: null, updated_at: now })
+          .where('id', 'in', ids)
+          .where('snoozed_until', '<=', now)
+          .returning(['id', 'site_id', 'visitor_id'])
+          .execute(),
+
+  /** Tag ids per conversation for a batch of conversations, in one query (in the order added). */
+  tagIdsFor: async (db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string[]>> => {
+    const out = new Map<string, string[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0) return out;
+    const rows = await db
+      .selectFrom('conversation_tags')
+      .select(['conversation_id', 'tag_id'])
+      .where('conversation_id', 'in', ids)
+      .orderBy('added_at')
+      .orderBy('tag_id')
+      .execute();
+    for (const r of rows) out.get(r.conversation_id)?.push(r.tag_id);
+    return out;
   },
 
   listForVisitor: (

@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_files';
 import * as m003 from './migrations/003_widget';
 import * as m004 from './migrations/004_cluster';
+import * as m005 from './migrations/005_console';
 
 /** Migrations are imported statically so that they ship inside any bundle and need no file system walk. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002_files': m002,
   '003_widget': m003,
   '004_cluster': m004,
+  '005_console': m005,
 };
 
 class StaticProvider implements MigrationProvider {

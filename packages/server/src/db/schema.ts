@@ -24,6 +24,8 @@ export interface AgentsTable {
   status: 'online' | 'away' | 'offline';
   max_chats: number;
   avatar_url: string | null;
+  /** Names the photo's files in storage (`avatar-<key>-<size>`); a new photo gets a new key. */
+  avatar_key: string | null;
   active: number;
   must_change_password: number;
   failed_logins: number;
@@ -85,6 +87,13 @@ export interface VisitorsTable {
   last_page_title: string | null;
   first_seen_at: number;
   last_seen_at: number;
+  /** A widget connection was seen then (hello, every heartbeat); null once it closed. */
+  socket_seen_at: number | null;
+  /** Null only for rows written before migration 005 filled it: read as last_seen_at. */
+  visit_started_at: number | null;
+  /** When the visitor arrived on last_page_url. */
+  last_page_at: number | null;
+  visits: Generated<number>;
 }
 
 export interface PageViewsTable {
@@ -115,7 +124,10 @@ export interface ConversationsTable {
   rating: 'good' | 'bad' | null;
   rating_comment: string | null;
   rated_at: number | null;
-  source: 'chat' | 'offline_form';
+  source: 'chat' | 'offline_form' | 'proactive';
+  /** Since when the visitor waits for a public answer; null when the team spoke last. */
+  waiting_since: number | null;
+  snoozed_until: number | null;
 }
 
 export interface MessagesTable {
@@ -196,6 +208,61 @@ export interface JobLeasesTable {
   runs: Generated<number>;
 }
 
+export interface TagsTable {
+  id: string;
+  site_id: string | null;
+  name: string;
+  color: string;
+  created_at: number;
+}
+
+export interface ConversationTagsTable {
+  conversation_id: string;
+  tag_id: string;
+  added_by: string | null;
+  added_at: number;
+}
+
+export interface CannedResponsesTable {
+  id: string;
+  /** Null: shared with the team. */
+  owner_id: string | null;
+  site_id: string | null;
+  shortcut: string;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  role: 'owner' | 'admin' | 'agent';
+  /** JSON array of site ids. */
+  site_ids: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  agent_id: string | null;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_kind: 'agent' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_kind: string | null;
+  target_id: string | null;
+  site_id: string | null;
+  /** JSON object. */
+  details: string;
+}
+
 export interface DB {
   sites: SitesTable;
   job_leases: JobLeasesTable;
@@ -214,4 +281,9 @@ export interface DB {
   visitor_tokens: VisitorTokensTable;
   visitor_events: VisitorEventsTable;
   mail_log: MailLogTable;
+  tags: TagsTable;
+  conversation_tags: ConversationTagsTable;
+  canned_responses: CannedResponsesTable;
+  invitations: InvitationsTable;
+  audit_log: AuditLogTable;
 }

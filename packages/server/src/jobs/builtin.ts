@@ -2,9 +2,11 @@ import type { AppContext } from '../shared/context';
 import type { FileStorage } from '../files/storage';
 import { deleteUnattachedFiles } from '../files/actions';
 import { deleteExpiredSessions } from '../auth/actions';
+import { wakeSnoozedConversations } from '../conversations/triage';
 import type { JobDefinition } from './runner';
 
-const MINUTE = 60_000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 /**
@@ -14,6 +16,11 @@ const HOUR = 60 * MINUTE;
 export function builtinJobs(ctx: AppContext, deps: { storage: FileStorage }): JobDefinition[] {
   return [
     { name: 'sessions.expire', everyMs: HOUR, run: () => deleteExpiredSessions(ctx) },
+    {
+      name: 'conversations.wake',
+      everyMs: 15 * SECOND,
+      run: (signal) => wakeSnoozedConversations(ctx, signal),
+    },
     {
       name: 'files.cleanup',
       everyMs: HOUR,

@@ -4,6 +4,7 @@ import {
   HELLO_TIMEOUT_MS,
   decodeClientFrame,
   type ClientFrame,
+  type ConversationChangeReason,
   type ErrorCode,
   type ServerFrame,
 } from '@parley/protocol';
@@ -18,6 +19,9 @@ import { CLOSE, type RealtimeSocket } from './socket';
 import { handleFrame, type HandlerEnv } from './handlers';
 import { sessionStore } from '../auth/store';
 import { SESSION_TTL_MS } from '../auth/actions';
+
+/** Conversation changes visitors never hear of. */
+const AGENT_ONLY_REASONS: ReadonlySet<ConversationChangeReason> = new Set(['snoozed', 'unsnoozed', 'tagged']);
 
 /** Frames a socket may have waiting for their turn. */
 const MAX_QUEUED_FRAMES = 256;
@@ -230,7 +234,8 @@ export class Gateway {
         return;
       }
       case 'conversation.changed': {
-        const visitorHere = [...r.visitor(e.visitorId)].length > 0;
+        // Snoozes and tags are the team's business: the visitor's view does not change.
+        const visitorHere = !AGENT_ONLY_REASONS.has(e.reason) && [...r.visitor(e.visitorId)].length > 0;
         const views = await loadConversationViews(
           this.ctx,
           e.conversationId,
@@ -239,12 +244,18 @@ export class Gateway {
         if (!views) return;
         if (views.forVisitor) {
           // Recipients are read again: sockets may have come or gone while the views loaded.
-          const text = serialize({ t: 'conversation', conversation: views.forVisitor });
+          const text = serialize({ t: 'conversation', conversation: views.forVisitor, reason: e.reason });
           for (const c of r.visitor(e.visitorId)) c.push(text);
         }
         for (const c of r.agentsOfSite(e.siteId)) {
           if (c.auth?.role === 'agent')
-            c.push(serialize({ t: 'conversation', conversation: views.forAgent(c.auth.actor.id) }));
+            c.push(
+              serialize({
+                t: 'conversation',
+                conversation: views.forAgent(c.auth.actor.id),
+                reason: e.reason,
+              }),
+            );
         }
         return;
       }

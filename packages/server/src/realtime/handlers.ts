@@ -235,7 +235,7 @@ async function welcomeFor(
       conversationsTruncated: conversations.length > VISITOR_CONVERSATION_LIMIT,
     };
   }
-  const conversations = await listConversationsForAgent(ctx, auth.actor, {
+  const { conversations } = await listConversationsForAgent(ctx, auth.actor, {
     status: 'active',
     limit: WELCOME_AGENT_LIMIT + 1,
   });

@@ -1,4 +1,4 @@
-import type { Author, AuthorKind, Message, Visitor } from '@parley/protocol';
+import type { Author, AuthorKind, ConversationChangeReason, Message, Visitor } from '@parley/protocol';
 
 /**
  * Domain events. Actions publish them only after their transaction has committed; the realtime
@@ -12,7 +12,7 @@ export type DomainEvent =
       siteId: string;
       conversationId: string;
       visitorId: string;
-      reason: 'created' | 'assigned' | 'closed' | 'reopened' | 'rated';
+      reason: ConversationChangeReason;
     }
   | {
       type: 'typing';

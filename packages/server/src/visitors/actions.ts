@@ -27,6 +27,7 @@ import { identityHashMatches } from './identity';
 import { presentVisitor } from './presenters';
 import { checkFormValues, doChangeProfile } from './profile';
 import { visitorStore, type VisitorRow } from './store';
+import { visitPatch } from './visits';
 
 type VisitorChange = Extract<DomainEvent, { type: 'visitor.changed' }>['reason'];
 
@@ -83,8 +84,9 @@ export async function startVisitorSession(
     if (existing && existing.site_id === site.id) {
       const patch = {
         last_seen_at: now,
+        ...visitPatch(existing, now),
         ...(meta.userAgent !== null && { user_agent: meta.userAgent.slice(0, 500) }),
-        ...(page && { last_page_url: page.url, last_page_title: page.title }),
+        ...(page && { last_page_url: page.url, last_page_title: page.title, last_page_at: now }),
       };
       await ctx.db.transaction().execute(async (trx) => {
         await visitorStore.update(trx, existing.id, patch);
@@ -124,6 +126,10 @@ export async function startVisitorSession(
     last_page_title: page?.title ?? null,
     first_seen_at: now,
     last_seen_at: now,
+    socket_seen_at: null,
+    visit_started_at: now,
+    last_page_at: page ? now : null,
+    visits: 1,
   };
   await ctx.db.transaction().execute(async (trx) => {
     await visitorStore.insert(trx, row);
@@ -224,6 +230,9 @@ export async function identifyVisitor(
         attributes: '{}',
         first_seen_at: now,
         last_seen_at: now,
+        socket_seen_at: null,
+        visit_started_at: now,
+        visits: 1,
       };
       await visitorStore.insert(trx, row);
       return { row, changed: true, token };
@@ -278,7 +287,13 @@ export async function recordPageView(
   const row = await ctx.db.transaction().execute(async (trx) => {
     const current = await visitorStore.byId(trx, actor.id);
     if (!current) throw new AppError('unauthorized', 'visitor no longer exists', 401);
-    const patch = { last_page_url: input.url, last_page_title: title, last_seen_at: now };
+    const patch = {
+      last_page_url: input.url,
+      last_page_title: title,
+      last_page_at: now,
+      last_seen_at: now,
+      ...visitPatch(current, now),
+    };
     await visitorStore.update(trx, actor.id, patch);
     await visitorStore.addPageView(trx, {
       visitor_id: actor.id,
