@@ -88,6 +88,9 @@ test('hostile host-page CSS does not break the widget', async () => {
   await eventually(() => expect(agent.messages.map((m) => m.body)).toContain('Styled by the page? No.'));
   const panel = await ui.panel.boundingBox();
   expect(panel?.width).toBe(370);
+  // Hidden stays hidden, even against the page's `[hidden] { display: block !important }`.
+  await w.page.evaluate(() => (window as unknown as { Parley: { hide(): void } }).Parley.hide());
+  await ui.host.waitFor({ state: 'hidden' });
 });
 
 test('a strict host CSP that allows only the Parley origin is enough', async () => {

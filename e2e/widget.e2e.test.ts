@@ -29,7 +29,13 @@ test('a visitor and an agent talk through the widget; history and identity survi
   const agent = await w.agent();
   const url = w.hostPage({
     siteKey: site.key,
-    head: STUB + `<script>Parley.on('unread', function (e) { window.unread = e.count; });</script>`,
+    head:
+      STUB +
+      `<script>
+        window.heard = [];
+        Parley.on('unread', function (e) { window.unread = e.count; });
+        Parley.on('message', function (m) { window.heard.push(m.author + ': ' + m.body); });
+      </script>`,
   });
   const ui = widget(w.page);
   await w.page.goto(url);
@@ -59,6 +65,10 @@ test('a visitor and an agent talk through the widget; history and identity survi
     'https://shop.example/shipping',
   );
   await expect(ui.typing.textContent()).resolves.toBe('');
+  // The page hears of the team's message (once; the visitor's own are not announced).
+  await eventually(async () =>
+    expect(await w.page.evaluate(() => (window as { heard?: string[] }).heard)).toEqual([`Owner: ${answer}`]),
+  );
 
   // The agent reads: the visitor's message is marked read.
   agent.client.markRead(conversationId, ack.seq);
