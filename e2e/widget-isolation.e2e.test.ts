@@ -31,6 +31,17 @@ const HOSTILE_CSS = `<style>
   [hidden] { display: block !important; }
 </style>`;
 
+/** A plain shop page, for the screenshots. */
+const SHOP_CSS = `<style>
+  body { margin: 0; font: 17px/1.5 Georgia, serif; color: #24211c; background: #faf7f2; }
+  header { padding: 16px 32px; background: #24211c; color: #faf7f2; font-weight: 700; font-size: 22px; }
+  main { max-width: 760px; margin: 40px auto; padding: 0 32px 0 460px; }
+  h1 { font-size: 40px; margin: 0 0 8px; } .price { font-size: 24px; font-weight: 700; }
+</style>`;
+const SHOP = `<header>Northwind Outfitters</header><main><h1>Trail Runner 2</h1><p class="price">€129</p>
+  <p>A light trail shoe with a rock plate and a grippy outsole, for long days on rough ground.
+  Sizes 36 to 47, in two widths.</p><p>Weight 290 g · Drop 6 mm · Free returns within 30 days.</p></main>`;
+
 /** The conversation the agent received this visitor message in (the agent sees every site's). */
 async function conversationOf(agent: NodeParticipant, body: string): Promise<string> {
   return eventually(() => {
@@ -228,7 +239,7 @@ test('left corner, offsets, dark theme, z-index; desktop screenshot', async () =
       teamName: 'Northwind Outfitters',
     },
   });
-  await w.page.goto(w.hostPage({ siteKey: site.key }));
+  await w.page.goto(w.hostPage({ siteKey: site.key, head: SHOP_CSS, body: SHOP }));
   const ui = widget(w.page);
   await openChat(w.page);
   const box = await ui.launcher.boundingBox();
