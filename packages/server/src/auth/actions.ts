@@ -1,5 +1,5 @@
-import type { Agent } from '@parley/protocol';
-import { AppError } from '../shared/errors';
+import type { Agent, AgentSession } from '@parley/protocol';
+import { AppError, notFound } from '../shared/errors';
 import { hashToken, newId, newToken } from '../shared/crypto';
 import type { AgentActor, AppContext } from '../shared/context';
 import { agentStore, type AgentRow } from '../agents/store';
@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '../agents/password';
 import { presentAgent } from '../agents/presenters';
 import { seesAllSites } from '../agents/policies';
 import { sessionStore, type SessionRow } from './store';
+import { presentSession } from './presenters';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600_000;
 export const MAX_FAILED_LOGINS = 5;
@@ -119,6 +120,26 @@ export async function logoutEverywhere(ctx: AppContext, actor: AgentActor): Prom
     type: 'agent.signed_out',
     agentId: actor.id,
     sessionIds: 'all',
+    reason: 'session_revoked',
+  });
+}
+
+/** The agent's own sessions (devices), the current one marked. */
+export async function listSessions(ctx: AppContext, actor: AgentActor): Promise<AgentSession[]> {
+  const rows = await sessionStore.liveForAgent(ctx.db, actor.id, ctx.clock.now());
+  return rows.map((r) => presentSession(r, actor.sessionId));
+}
+
+/**
+ * Ends one of the agent's own sessions: its sockets close at once (`bye session_revoked`), on
+ * every node. Another agent's session is "not found", like one that does not exist.
+ */
+export async function revokeSession(ctx: AppContext, actor: AgentActor, id: string): Promise<void> {
+  if (!(await sessionStore.deleteOwn(ctx.db, id, actor.id))) throw notFound('session');
+  ctx.bus.publish({
+    type: 'agent.signed_out',
+    agentId: actor.id,
+    sessionIds: [id],
     reason: 'session_revoked',
   });
 }

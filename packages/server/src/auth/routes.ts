@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { ChangePasswordRequest, LoginRequest, SessionResponse } from '@parley/protocol';
+import { AgentSessionList, ChangePasswordRequest, LoginRequest, SessionResponse } from '@parley/protocol';
 import type { AppContext } from '../shared/context';
 import { clientMeta } from '../shared/http';
-import { OkResponse, errors, typed } from '../shared/routing';
+import { IdParams, OkResponse, errors, typed } from '../shared/routing';
 import { getAgent } from '../agents/actions';
-import { changePassword, login, logout, logoutEverywhere } from './actions';
+import { changePassword, listSessions, login, logout, logoutEverywhere, revokeSession } from './actions';
 import { clearSessionCookie, requireAgent, setSessionCookie, SESSION_COOKIE } from './http';
 import { resolveSession } from './actions';
 import { AppError } from '../shared/errors';
@@ -73,6 +73,38 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginP
     async (req, reply) => {
       await logoutEverywhere(ctx, await requireAgent(ctx, req, { allowPasswordChangePending: true }));
       clearSessionCookie(reply);
+      return { ok: true as const };
+    },
+  );
+
+  api.get(
+    '/api/v1/auth/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Own sessions (devices): user agent, address, last activity; the current one is marked',
+        response: { 200: AgentSessionList, ...errors(401) },
+      },
+    },
+    async (req) => ({
+      sessions: await listSessions(ctx, await requireAgent(ctx, req, { allowPasswordChangePending: true })),
+    }),
+  );
+
+  api.delete(
+    '/api/v1/auth/sessions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'End one of own sessions; its sockets close at once. Ending the current one signs out here',
+        params: IdParams,
+        response: { 200: OkResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const actor = await requireAgent(ctx, req, { allowPasswordChangePending: true });
+      await revokeSession(ctx, actor, req.params.id);
+      if (req.params.id === actor.sessionId) clearSessionCookie(reply);
       return { ok: true as const };
     },
   );

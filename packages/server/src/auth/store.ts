@@ -14,6 +14,25 @@ export const sessionStore = {
       .where('id', '=', id)
       .execute(),
   delete: (db: Kysely<DB>, id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
+  /** An agent's sessions that have not expired, latest activity first. */
+  liveForAgent: (db: Kysely<DB>, agentId: string, now: number) =>
+    db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('agent_id', '=', agentId)
+      .where('expires_at', '>', now)
+      .orderBy('last_seen_at', 'desc')
+      .orderBy('id')
+      .execute(),
+  /** True when the session existed and was this agent's. */
+  deleteOwn: async (db: Kysely<DB>, id: string, agentId: string): Promise<boolean> => {
+    const r = await db
+      .deleteFrom('sessions')
+      .where('id', '=', id)
+      .where('agent_id', '=', agentId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  },
   deleteForAgent: (db: Kysely<DB>, agentId: string) =>
     db.deleteFrom('sessions').where('agent_id', '=', agentId).execute(),
   /** Which of these sessions still exist, are unexpired, and belong to an active agent. */
