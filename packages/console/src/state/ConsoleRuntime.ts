@@ -62,6 +62,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   #refreshing = 0;
   #typingTimer: ReturnType<typeof setTimeout> | null = null;
   #agentsLoadedAt = 0;
+  #catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(api: ConsoleApi, session: Session, ended: (end: AppEnd) => void) {
     super();
@@ -111,6 +112,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     this.#over = true;
     this.#listeners.abort();
     if (this.#typingTimer !== null) clearTimeout(this.#typingTimer);
+    if (this.#catchUpTimer !== null) clearTimeout(this.#catchUpTimer);
     this.client.close();
     document.title = 'Parley';
   }
@@ -402,7 +404,11 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     const complete = id === null || (this.thread(id)?.complete ?? true);
     const overdue = Date.now() - this.#catchUpStarted > CATCH_UP_LIMIT_MS;
     if ((complete && this.#refreshing === 0) || overdue) this.connection.caughtUp();
-    else setTimeout(() => this.#checkCaughtUp(), 1000);
+    else
+      this.#catchUpTimer ??= setTimeout(() => {
+        this.#catchUpTimer = null;
+        this.#checkCaughtUp();
+      }, 1000);
   }
 
   #markShownAsRead(): void {

@@ -13,8 +13,9 @@ const STATUS_TEXT: Record<ConversationForAgent['status'], string> = {
 };
 
 export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
-  const { inbox, composer, directory, typing } = runtime;
-  useStores(runtime, inbox, composer, directory, typing);
+  const { inbox, directory, typing } = runtime;
+  // Not the composer: typing a reply redraws the composer only, not the log.
+  useStores(runtime, inbox, directory, typing);
   const now = useNow(5000);
   const id = runtime.selectedId;
   const summary = id === null ? undefined : inbox.get(id);
@@ -32,10 +33,8 @@ export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
     );
   }
   const thread = runtime.thread(id);
-  const draft = composer.draft(id);
   const me = directory.me;
   const mine = summary.assigneeId === me.id;
-  const closed = summary.status === 'closed';
   const typist = typing.active(id, now);
   const assigneeText =
     summary.assigneeId === null
@@ -43,7 +42,6 @@ export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
       : mine
         ? 'Assigned to you'
         : `Assigned to ${directory.agentName(summary.assigneeId) ?? 'a colleague'}`;
-  const colleagues = directory.assignableFor(summary.siteId).filter((a) => a.id !== summary.assigneeId);
   return (
     <section class="conversation" aria-labelledby="thread-title">
       <div class="thread">
@@ -58,53 +56,7 @@ export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
               {summary.source === 'offline_form' && ' · Left with the offline form'}
             </p>
           </div>
-          <div class="thread-actions">
-            {!mine && !closed && (
-              <button
-                type="button"
-                class="primary"
-                disabled={draft.busy}
-                onClick={() => runtime.assign(id, me.id)}
-              >
-                Assign to me
-              </button>
-            )}
-            {!closed && colleagues.length > 0 && (
-              <label class="assign-to">
-                <span class="visually-hidden">Assign to</span>
-                <select
-                  aria-label="Assign to"
-                  disabled={draft.busy}
-                  onFocus={() => runtime.refreshAgents()}
-                  value=""
-                  onChange={(e) => {
-                    const value = e.currentTarget.value;
-                    if (value !== '') runtime.assign(id, value === 'none' ? null : value);
-                  }}
-                >
-                  <option value="">Assign to…</option>
-                  {colleagues.map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {a.id === me.id ? `${a.name} (me, ${a.status})` : `${a.name} (${a.status})`}
-                    </option>
-                  ))}
-                  {summary.assigneeId !== null && <option value="none">Nobody (unassign)</option>}
-                </select>
-              </label>
-            )}
-            {/* HOOK(transfer): transfer to a department with a note, once the server has it. */}
-            {/* HOOK(tags): the conversation's tags and a tag picker, once the server has tags. */}
-            {/* HOOK(snooze): "Snooze until…", once the server can snooze. */}
-            {closed ? (
-              <button type="button" disabled={draft.busy} onClick={() => runtime.reopen(id)}>
-                Reopen
-              </button>
-            ) : (
-              <button type="button" disabled={draft.busy} onClick={() => runtime.close(id)}>
-                Close
-              </button>
-            )}
-          </div>
+          <ThreadActions runtime={runtime} summary={summary} />
         </header>
         {summary.rating !== null && (
           <p class="rating" data-rating={summary.rating} id="thread-rating">
@@ -130,14 +82,65 @@ export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
                 }
           }
         />
-        {draft.notice !== null && (
-          <p class="form-error thread-notice" role="alert">
-            {draft.notice}
-          </p>
-        )}
         <Composer runtime={runtime} id={id} closed={closed} />
       </div>
       <VisitorPanel runtime={runtime} summary={summary} now={now} />
     </section>
+  );
+}
+
+/** Assign, close, reopen: disabled while one of them is on its way (the composer store knows). */
+function ThreadActions({ runtime, summary }: { runtime: ConsoleRuntime; summary: ConversationForAgent }) {
+  const { composer, directory } = runtime;
+  useStores(composer, directory);
+  const id = summary.id;
+  const busy = composer.draft(id).busy;
+  const me = directory.me;
+  const mine = summary.assigneeId === me.id;
+  const closed = summary.status === 'closed';
+  const colleagues = directory.assignableFor(summary.siteId).filter((a) => a.id !== summary.assigneeId);
+  return (
+    <div class="thread-actions">
+      {!mine && !closed && (
+        <button type="button" class="primary" disabled={busy} onClick={() => runtime.assign(id, me.id)}>
+          Assign to me
+        </button>
+      )}
+      {!closed && colleagues.length > 0 && (
+        <label class="assign-to">
+          <span class="visually-hidden">Assign to</span>
+          <select
+            aria-label="Assign to"
+            disabled={busy}
+            onFocus={() => runtime.refreshAgents()}
+            value=""
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              if (value !== '') runtime.assign(id, value === 'none' ? null : value);
+            }}
+          >
+            <option value="">Assign to…</option>
+            {colleagues.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.id === me.id ? `${a.name} (me, ${a.status})` : `${a.name} (${a.status})`}
+              </option>
+            ))}
+            {summary.assigneeId !== null && <option value="none">Nobody (unassign)</option>}
+          </select>
+        </label>
+      )}
+      {/* HOOK(transfer): transfer to a department with a note, once the server has it. */}
+      {/* HOOK(tags): the conversation's tags and a tag picker, once the server has tags. */}
+      {/* HOOK(snooze): "Snooze until…", once the server can snooze. */}
+      {closed ? (
+        <button type="button" disabled={busy} onClick={() => runtime.reopen(id)}>
+          Reopen
+        </button>
+      ) : (
+        <button type="button" disabled={busy} onClick={() => runtime.close(id)}>
+          Close
+        </button>
+      )}
+    </div>
   );
 }
