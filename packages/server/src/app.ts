@@ -18,6 +18,7 @@ import { widgetAssetRoutes } from './web/widgetAssets';
 import { consoleRoutes } from './bootstrap/console';
 import { fileRoutes } from './files/routes';
 import { tagRoutes } from './tags/routes';
+import { avatarRoutes } from './agents/avatarRoutes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
 import type { Mailer } from './mail/mailer';
@@ -127,6 +128,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
 
   authRoutes(app, ctx, { loginPerMinute: opts.loginPerMinute });
   agentRoutes(app, ctx);
+  avatarRoutes(app, ctx, { storage: opts.files.storage });
   siteRoutes(app, ctx, { transcripts: opts.mailer !== null });
   departmentRoutes(app, ctx);
   visitorRoutes(app, ctx, { sessionsPerMinute: opts.visitorSessionsPerMinute });

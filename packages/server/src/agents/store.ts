@@ -1,11 +1,20 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AgentsTable, DB } from '../db/schema';
+import type { Dialect } from '../db/dialect';
 
 export type AgentRow = Selectable<AgentsTable>;
 
 export const agentStore = {
   byId: (db: Kysely<DB>, id: string) =>
     db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst(),
+  /** The row, locked until the transaction ends (PostgreSQL; SQLite has one writer anyway). */
+  byIdForUpdate: (db: Kysely<DB>, dialect: Dialect, id: string) =>
+    db
+      .selectFrom('agents')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst(),
   byEmail: (db: Kysely<DB>, email: string) =>
     db.selectFrom('agents').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst(),
   all: (db: Kysely<DB>) => db.selectFrom('agents').selectAll().orderBy('created_at').execute(),
