@@ -11,6 +11,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
 import { GroupCommitter, type Durability } from './groupCommit';
 import { DurableSqliteDialect, WalSyncer, withDeferredSync } from './durableSqlite';
+import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer';
 
 export interface Database {
   db: Kysely<DB>;
@@ -32,6 +33,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
   let dialect: KyselyDialect;
   let closeExtra = (): Promise<void> => Promise.resolve();
   let durability: Durability | undefined;
+  let beforeClose = (): Promise<void> => Promise.resolve();
   if (isPg) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // A dropped idle client must not crash the process; the next query gets a fresh one.
@@ -55,7 +57,16 @@ export function openDatabase(opts: DatabaseOptions): Database {
       sync: () => syncer.sync(),
       whenDurable: () => syncer.whenDurable(),
     };
-    closeExtra = () => syncer.close();
+    if (file === ':memory:') {
+      closeExtra = () => syncer.close();
+    } else {
+      sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      const checkpointer = new Checkpointer(path.resolve(file), (message) =>
+        process.emitWarning(`SQLite checkpoint failed: ${message}`),
+      );
+      beforeClose = () => checkpointer.close();
+      closeExtra = () => syncer.close();
+    }
   }
   const db = new Kysely<DB>({ dialect });
   // SQLite has one connection: one batch at a time. PostgreSQL commits several batches in parallel.
@@ -76,6 +87,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
     },
     async close() {
       await commits.idle();
+      await beforeClose();
       await db.destroy();
       await closeExtra();
     },

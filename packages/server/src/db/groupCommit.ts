@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { DB } from './schema';
-import { dialectOf, isUniqueViolation } from './dialect';
+import { isUniqueViolation } from './dialect';
 
 type Work<T> = (trx: Kysely<DB>) => Promise<T>;
 
@@ -112,7 +112,7 @@ export class GroupCommitter {
       await this.transaction(async (trx) => {
         // Round trips matter on PostgreSQL: the previous job's savepoint is released and the next
         // one taken in one simple-protocol query, and COMMIT releases the last one.
-        const multi = dialectOf(this.db) === 'postgres';
+        const multi = this.db.getExecutor().adapter instanceof PostgresAdapter;
         let open = false;
         for (const job of batch) {
           if (open && multi) await sql.raw('release savepoint parley_job; savepoint parley_job').execute(trx);
