@@ -18,6 +18,7 @@ import { widgetAssetRoutes } from './web/widgetAssets';
 import { consoleRoutes } from './bootstrap/console';
 import { fileRoutes } from './files/routes';
 import { tagRoutes } from './tags/routes';
+import { cannedRoutes } from './canned/routes';
 import { avatarRoutes } from './agents/avatarRoutes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
@@ -135,6 +136,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   visitorConversationRoutes(app, ctx, { mailer: opts.mailer });
   agentConversationRoutes(app, ctx);
   tagRoutes(app, ctx);
+  cannedRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
   demoPageRoutes(app);
