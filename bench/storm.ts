@@ -5,7 +5,7 @@
  * missed; answers lost or received twice.
  */
 import { randomUUID } from 'node:crypto';
-import { nextFrame, openPeer, pool, type Frame, type Peer } from './peers';
+import { nextFrame, openPeer, pool, type Peer } from './peers';
 
 export interface StormOptions {
   wsUrl: string;
@@ -22,6 +22,7 @@ export interface StormResult {
   lost: number;
   duplicates: number;
   errors: number;
+  errorCodes: Record<string, number>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -48,27 +49,34 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
 
   // All drop at once, without a closing handshake.
   for (const f of first) f.peer.terminate();
-  // The agent answers each of them while they are away.
-  const acks = new Map<string, Frame>();
-  const answered = new Promise<void>((resolve) => {
+  // The agent answers each of them while they are away, keeping at most 200 sends in flight (the
+  // server refuses a socket's frames beyond 256 queued).
+  let acked = 0;
+  let sentAnswers = 0;
+  await new Promise<void>((resolve, reject) => {
+    const sendNext = () => {
+      const f = first[sentAnswers++];
+      if (!f) return;
+      agent.send({
+        t: 'send',
+        clientMsgId: randomUUID(),
+        conversationId: f.conversationId,
+        body: 'while you were away',
+      });
+    };
     agent.onFrame((f) => {
-      if (f.t === 'ack' && typeof f.clientMsgId === 'string') {
-        acks.set(f.clientMsgId, f);
-        if (acks.size === first.length) resolve();
-      }
+      if (f.t === 'error') reject(new Error(`agent send refused: ${JSON.stringify(f)}`));
+      if (f.t !== 'ack') return;
+      acked++;
+      if (acked === first.length) resolve();
+      else sendNext();
     });
+    for (let i = 0; i < Math.min(200, first.length); i++) sendNext();
   });
-  for (const f of first)
-    agent.send({
-      t: 'send',
-      clientMsgId: randomUUID(),
-      conversationId: f.conversationId,
-      body: 'while you were away',
-    });
-  await answered;
 
   // All come back at once, each resuming after the seq it had.
   let errors = 0;
+  const errorCodes = new Map<string, number>();
   const t0 = performance.now();
   const times = await Promise.all(
     first.map(async (f, i) => {
@@ -85,7 +93,10 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
       const done = new Promise<number>((resolve) => {
         const timer = setTimeout(() => resolve(NaN), 30_000);
         peer.onFrame((fr) => {
-          if (fr.t === 'error') errors++;
+          if (fr.t === 'error') {
+            errors++;
+            errorCodes.set(String(fr.code), (errorCodes.get(String(fr.code)) ?? 0) + 1);
+          }
           if (fr.t === 'msg' && fr.conversationId === f.conversationId) {
             seen.push(Number(fr.seq));
             if (seen.includes(f.seq + 1)) {
@@ -122,5 +133,6 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
     lost: first.length - ok.length,
     duplicates: times.reduce((n, t) => n + Math.max(0, t.got - 1), 0),
     errors,
+    errorCodes: Object.fromEntries(errorCodes),
   };
 }
