@@ -86,10 +86,19 @@ test('two agents: the owner hands a chat to a colleague, who sees it live, answe
     );
     expect(customer.messages.map((m) => m.body)).not.toContain('Sam handles invoices: handing over.');
 
-    // And back: Sam transfers it to the owner.
-    await sam.page.locator('select[aria-label="Assign to"]').selectOption(sam.owner.agentId);
+    // And back: Sam transfers it to the owner with a note for the team.
+    await sam.page.getByRole('button', { name: 'Transfer…' }).click();
+    const dialog = sam.page.getByRole('dialog', { name: 'Transfer the conversation' });
+    await dialog.getByLabel('To').selectOption(`agent:${sam.owner.agentId}`);
+    await dialog.getByLabel('Note for the team').fill('Address fixed; please resend the invoice.');
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await waitForText(b.page.locator('#thread-status'), 'Assigned to you');
-    await threadRow(b.page, 'Sam assigned the conversation to Owner').waitFor();
+    await threadRow(b.page, 'Sam transferred the conversation to Owner').waitFor();
+    await expect(threadRow(b.page, 'resend the invoice').getAttribute('data-kind')).resolves.toBe('note');
+    await customer.client.send('Thank you both').acked;
+    await eventually(() => expect(customer.messages.map((m) => m.body)).toContain('Thank you both'));
+    expect(customer.messages.some((m) => m.private || m.body.includes('resend the invoice'))).toBe(false);
 
     // Closed, then rated by the visitor: the console shows the rating live.
     await b.page.getByRole('button', { name: 'Close', exact: true }).click();
@@ -104,6 +113,62 @@ test('two agents: the owner hands a chat to a colleague, who sees it live, answe
     await sam.side.context.close();
   }
 }, 60_000);
+
+test('tags from the admin screen on a conversation and in the inbox filter; snooze and wake up', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  await b.page.goto(`${b.server.url}/console#/admin/tags`);
+  await b.page.getByLabel('Name').fill('VIP');
+  await b.page.getByRole('button', { name: 'Create tag' }).click();
+  await waitForText(b.page.locator('#tags-table'), 'VIP');
+
+  const customer = await visitorOf(b);
+  const { conversationId: id } = await customer.client.send('I bought the premium plan').acked;
+  await b.page.goto(`${b.server.url}/console#/c/${id}`);
+  await threadRow(b.page, 'premium plan').waitFor();
+  await b.page.getByLabel('Add a tag').selectOption({ label: 'VIP' });
+  await waitForText(b.page.locator('.thread-meta'), 'VIP');
+  const item = b.page.locator(`#inbox-list [data-conversation-id="${id}"]`);
+  await waitForText(item, 'VIP');
+  await b.page.locator('.site-filter select').last().selectOption({ label: 'VIP' });
+  await expect(b.page.locator('#inbox-list .inbox-item').count()).resolves.toBe(1);
+  await b.page.locator('.site-filter select').last().selectOption({ label: 'Any tag' });
+
+  // Snoozed for an hour: out of Open (once another conversation is opened), in Snoozed.
+  await b.page.getByRole('button', { name: 'Snooze…' }).click();
+  await b.page.getByRole('button', { name: 'For an hour' }).click();
+  await b.page.locator('#thread-snoozed').waitFor();
+  await b.page.goto(`${b.server.url}/console#/`);
+  await item.waitFor({ state: 'detached' });
+  await b.page.getByRole('button', { name: 'Snoozed', exact: true }).click();
+  await item.click();
+  await b.page.getByRole('button', { name: 'Wake up now' }).click();
+  await b.page.locator('#thread-snoozed').waitFor({ state: 'detached' });
+  await b.page.getByRole('button', { name: 'Open', exact: true }).click();
+  await item.waitFor();
+  // The tag comes off again.
+  await b.page.getByRole('button', { name: 'Remove tag VIP' }).click();
+  await b.page.locator('.thread-meta .tag-chip').waitFor({ state: 'detached' });
+});
+
+test('the profile lists the agent’s sessions; ending another one signs that device out', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  const elsewhere = await login(b.server, b.server.ownerEmail, b.server.ownerPassword);
+  await b.page.goto(`${b.server.url}/console#/profile`);
+  const table = b.page.locator('#sessions-table');
+  await waitForText(table, 'This browser');
+  const others = table.locator('tbody tr:not([data-current])');
+  expect(await others.count()).toBeGreaterThan(0);
+  const before = await http(b.server, 'GET', '/api/v1/auth/session', { agent: elsewhere });
+  expect(before.status).toBe(200);
+  // The newest other session (the one just made) is listed first among the others.
+  await others.first().getByRole('button', { name: 'End session' }).click();
+  await eventually(async () =>
+    expect((await http(b.server, 'GET', '/api/v1/auth/session', { agent: elsewhere })).status).toBe(401),
+  );
+  await waitForText(b.page.locator('#connection'), 'Connected');
+});
 
 test('an admin changes the widget colour: saved, published to widgets, shown on the demo page', async () => {
   await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);

@@ -92,29 +92,11 @@ describe('InboxStore: lists', () => {
     expect(ids()).toEqual(['waiting']);
   });
 
-  test('longest waiting first: a visitor waits until the team answers; the others by newest activity', () => {
+  test('longest waiting first (the server’s waitingSince), kept current by messages between summaries', () => {
     const inbox = new InboxStore(ME.id);
-    // Never answered: waiting since it started.
-    inbox.upsert(buildConversation({ id: 'new', createdAt: at(30), lastSeq: 1, lastMessageAt: at(30) }));
-    // Answered before (firstResponseAt): not known to wait until a visitor message says so.
-    inbox.upsert(
-      buildConversation({
-        id: 'answered',
-        createdAt: at(1),
-        lastSeq: 4,
-        firstResponseAt: at(2),
-        lastMessageAt: at(40),
-      }),
-    );
-    inbox.upsert(
-      buildConversation({
-        id: 'quiet',
-        createdAt: at(0),
-        lastSeq: 2,
-        firstResponseAt: at(1),
-        lastMessageAt: at(20),
-      }),
-    );
+    inbox.upsert(buildConversation({ id: 'new', lastSeq: 1, lastMessageAt: at(30), waitingSince: at(30) }));
+    inbox.upsert(buildConversation({ id: 'answered', lastSeq: 4, lastMessageAt: at(40) }));
+    inbox.upsert(buildConversation({ id: 'quiet', lastSeq: 2, lastMessageAt: at(20) }));
     expect(inbox.rows(null).map((r) => [r.id, r.waitingSince])).toEqual([
       ['new', at(30)],
       ['answered', null],
@@ -124,12 +106,35 @@ describe('InboxStore: lists', () => {
     inbox.message(buildMessage(4, VISITOR, { conversationId: 'quiet', at: at(26) }));
     expect(inbox.rows(null).map((r) => r.id)).toEqual(['quiet', 'new', 'answered']);
     expect(inbox.rows(null)[0]?.waitingSince).toBe(at(25));
+    // A summary built before those messages (a read mark's) does not undo them.
+    inbox.upsert(buildConversation({ id: 'quiet', lastSeq: 4, readSeq: 2, lastMessageAt: at(20) }));
+    expect(inbox.rows(null)[0]?.waitingSince).toBe(at(25));
     // A note or a system line is no answer; a public reply is.
     inbox.message(buildMessage(5, ME, { conversationId: 'quiet', at: at(50), private: true }));
     inbox.message(buildMessage(6, SYSTEM, { conversationId: 'quiet', at: at(51) }));
     expect(inbox.rows(null)[0]?.id).toBe('quiet');
     inbox.message(buildMessage(7, ME, { conversationId: 'quiet', at: at(52) }));
     expect(inbox.rows(null).map((r) => r.id)).toEqual(['new', 'quiet', 'answered']);
+    // The server's later word wins.
+    inbox.upsert(
+      buildConversation({ id: 'answered', lastSeq: 5, lastMessageAt: at(60), waitingSince: at(60) }),
+    );
+    expect(inbox.rows(null).map((r) => r.id)).toEqual(['new', 'answered', 'quiet']);
+  });
+
+  test('snoozed conversations leave open and pending for their own tab; a tag narrows the list', () => {
+    const inbox = new InboxStore(ME.id);
+    inbox.upsert(buildConversation({ id: 'awake', tagIds: ['vip'] }));
+    inbox.upsert(buildConversation({ id: 'asleep', snoozedUntil: at(3600) }));
+    inbox.upsert(buildConversation({ id: 'closed', status: 'closed', snoozedUntil: at(3600) }));
+    expect(inbox.rows(null).map((r) => r.id)).toEqual(['awake']);
+    inbox.setFilter({ status: 'snoozed' });
+    expect(inbox.rows(null).map((r) => r.id)).toEqual(['asleep']);
+    inbox.setFilter({ status: 'open' });
+    inbox.setTag('vip');
+    expect(inbox.rows(null).map((r) => r.id)).toEqual(['awake']);
+    inbox.setTag('other');
+    expect(inbox.rows(null)).toEqual([]);
   });
 
   test('the preview follows public messages only; files show by name', () => {

@@ -28,6 +28,9 @@ export function buildConversation(overrides: Partial<ConversationForAgent> = {})
     createdAt: at(0),
     firstResponseAt: null,
     closedAt: null,
+    waitingSince: null,
+    snoozedUntil: null,
+    tagIds: [],
     ...overrides,
   };
 }

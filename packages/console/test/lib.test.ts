@@ -110,7 +110,14 @@ describe('routes', () => {
     expect(parseRoute('#/admin/sites/s1')).toEqual({ name: 'admin', section: 'sites', itemId: 's1' });
     expect(parseRoute('#/c/<script>')).toEqual({ name: 'inbox', conversationId: null });
     expect(parseRoute('#/c/%E0%A4%A')).toEqual({ name: 'inbox', conversationId: null });
-    for (const hash of ['#/', '#/c/x1', '#/profile', '#/admin/departments', '#/admin/sites/s1']) {
+    for (const hash of [
+      '#/',
+      '#/c/x1',
+      '#/profile',
+      '#/admin/departments',
+      '#/admin/tags',
+      '#/admin/sites/s1',
+    ]) {
       expect(routeHash(parseRoute(hash))).toBe(hash);
     }
   });

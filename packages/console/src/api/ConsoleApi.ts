@@ -2,6 +2,7 @@ import {
   AgentConversationList,
   AgentList,
   AgentResponse,
+  AgentSessionList,
   ConversationResponse,
   DepartmentList,
   DepartmentResponse,
@@ -9,6 +10,8 @@ import {
   SessionResponse,
   SiteList,
   SiteResponse,
+  TagList,
+  TagResponse,
   VisitorDetailsResponse,
   type Agent,
   type AgentRole,
@@ -17,6 +20,8 @@ import {
   type ConversationStatus,
   type Department,
   type Site,
+  type Tag,
+  type AgentSession,
 } from '@parley/protocol';
 import type * as z from 'zod';
 import { ApiError } from './ApiError';
@@ -29,6 +34,8 @@ export interface Session {
 export interface ConversationQuery {
   status: ConversationStatus | 'all';
   siteId?: string | undefined;
+  /** One visitor's conversations (the visitor panel). */
+  visitorId?: string | undefined;
   assignee?: 'me' | 'none' | undefined;
   before?: string | undefined;
   limit?: number;
@@ -161,6 +168,7 @@ export class ConsoleApi {
   async conversations(query: ConversationQuery): Promise<ConversationPage> {
     const params = new URLSearchParams({ status: query.status, limit: String(query.limit ?? 50) });
     if (query.siteId !== undefined) params.set('siteId', query.siteId);
+    if (query.visitorId !== undefined) params.set('visitorId', query.visitorId);
     if (query.assignee !== undefined) params.set('assignee', query.assignee);
     if (query.before !== undefined) params.set('before', query.before);
     return this.call('GET', `/api/v1/conversations?${params.toString()}`, undefined, AgentConversationList);
@@ -181,6 +189,57 @@ export class ConsoleApi {
 
   reopen(id: string): Promise<ConversationForAgent> {
     return this.#change(id, 'reopen');
+  }
+
+  snooze(id: string, until: string): Promise<ConversationForAgent> {
+    return this.#change(id, 'snooze', { until });
+  }
+
+  unsnooze(id: string): Promise<ConversationForAgent> {
+    return this.#change(id, 'unsnooze');
+  }
+
+  /** To an agent (the new assignee) or a department (unassigned there), with a private note. */
+  transfer(
+    id: string,
+    to: { agentId: string } | { departmentId: string },
+    note: string,
+  ): Promise<ConversationForAgent> {
+    return this.#change(id, 'transfer', { ...to, ...(note.trim() === '' ? {} : { note }) });
+  }
+
+  tag(id: string, tagId: string): Promise<ConversationForAgent> {
+    return this.#change(id, 'tags', { tagId });
+  }
+
+  async untag(id: string, tagId: string): Promise<ConversationForAgent> {
+    const path = `/api/v1/conversations/${encodeURIComponent(id)}/tags/${encodeURIComponent(tagId)}`;
+    return (await this.call('DELETE', path, undefined, ConversationResponse)).conversation;
+  }
+
+  async tags(): Promise<Tag[]> {
+    return (await this.call('GET', '/api/v1/tags', undefined, TagList)).tags;
+  }
+
+  async createTag(input: { name: string; siteId: string | null; color: string }): Promise<Tag> {
+    return (await this.call('POST', '/api/v1/tags', input, TagResponse)).tag;
+  }
+
+  async updateTag(id: string, input: { name?: string; color?: string }): Promise<Tag> {
+    return (await this.call('PATCH', `/api/v1/tags/${encodeURIComponent(id)}`, input, TagResponse)).tag;
+  }
+
+  async deleteTag(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/tags/${encodeURIComponent(id)}`);
+  }
+
+  /** This agent's own sessions (devices), latest activity first. */
+  async sessions(): Promise<AgentSession[]> {
+    return (await this.call('GET', '/api/v1/auth/sessions', undefined, AgentSessionList)).sessions;
+  }
+
+  async revokeSession(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/auth/sessions/${encodeURIComponent(id)}`);
   }
 
   async #change(id: string, action: string, body?: unknown): Promise<ConversationForAgent> {

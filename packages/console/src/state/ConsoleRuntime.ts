@@ -212,15 +212,36 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   }
 
   assign(id: string, agentId: string | null): void {
-    this.#act(id, () => this.api.assign(id, agentId));
+    void this.#act(id, () => this.api.assign(id, agentId));
   }
 
   close(id: string): void {
-    this.#act(id, () => this.api.close(id));
+    void this.#act(id, () => this.api.close(id));
   }
 
   reopen(id: string): void {
-    this.#act(id, () => this.api.reopen(id));
+    void this.#act(id, () => this.api.reopen(id));
+  }
+
+  snooze(id: string, until: Date): void {
+    void this.#act(id, () => this.api.snooze(id, until.toISOString()));
+  }
+
+  unsnooze(id: string): void {
+    void this.#act(id, () => this.api.unsnooze(id));
+  }
+
+  /** Resolves true once done (the dialog closes), false when refused (the notice says why). */
+  transfer(id: string, to: { agentId: string } | { departmentId: string }, note: string): Promise<boolean> {
+    return this.#act(id, () => this.api.transfer(id, to, note));
+  }
+
+  tag(id: string, tagId: string): void {
+    void this.#act(id, () => this.api.tag(id, tagId));
+  }
+
+  untag(id: string, tagId: string): void {
+    void this.#act(id, () => this.api.untag(id, tagId));
   }
 
   /** The first (or next) page of closed conversations, for the closed tab. */
@@ -419,13 +440,18 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     if (shown !== null && summary !== undefined && shown > summary.readSeq) this.client.markRead(id, shown);
   }
 
-  #act(id: string, call: () => Promise<ConversationForAgent>): void {
+  /** Assign, close, snooze…: a REST call whose answer (and the frames that follow) update the inbox. */
+  #act(id: string, call: () => Promise<ConversationForAgent>): Promise<boolean> {
     this.composer.busy(id, true);
     this.composer.notice(id, null);
-    call()
-      .then((summary) => this.inbox.upsert(summary))
+    return call()
+      .then((summary) => {
+        this.inbox.upsert(summary);
+        return true;
+      })
       .catch((error: unknown) => {
         if (!this.#sessionCheck(error)) this.composer.notice(id, errorText(error));
+        return false;
       })
       .finally(() => this.composer.busy(id, false));
   }
@@ -447,7 +473,12 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   }
 
   async #loadDirectory(): Promise<void> {
-    const [departments, sites] = await Promise.allSettled([this.api.departments(), this.api.sites()]);
+    const [departments, sites, tags] = await Promise.allSettled([
+      this.api.departments(),
+      this.api.sites(),
+      this.api.tags(),
+    ]);
+    if (tags.status === 'fulfilled') this.directory.setTags(tags.value);
     if (departments.status === 'fulfilled') {
       this.directory.setDepartments(departments.value);
       this.inbox.setMyDepartments(this.directory.myDepartmentIds());

@@ -1,4 +1,4 @@
-import type { Agent, Department, Site } from '@parley/protocol';
+import type { Agent, Department, Site, Tag } from '@parley/protocol';
 import { Observable } from '../lib/observable';
 
 /**
@@ -11,6 +11,7 @@ export class DirectoryStore extends Observable {
   agents: Agent[] = [];
   departments: Department[] = [];
   sites: Site[] = [];
+  tags: Tag[] = [];
 
   constructor(me: Agent) {
     super();
@@ -60,6 +61,33 @@ export class DirectoryStore extends Observable {
     const known = this.sites.some((s) => s.id === site.id);
     this.sites = known ? this.sites.map((s) => (s.id === site.id ? site : s)) : [...this.sites, site];
     this.changed();
+  }
+
+  setTags(tags: Tag[]): void {
+    this.tags = [...tags].sort((a, b) => a.name.localeCompare(b.name));
+    this.changed();
+  }
+
+  putTag(tag: Tag): void {
+    this.setTags([...this.tags.filter((t) => t.id !== tag.id), tag]);
+  }
+
+  removeTag(id: string): void {
+    this.setTags(this.tags.filter((t) => t.id !== id));
+  }
+
+  tag(id: string): Tag | undefined {
+    return this.tags.find((t) => t.id === id);
+  }
+
+  /** Tags usable on a conversation of this site: the global ones and the site's own. */
+  tagsFor(siteId: string): Tag[] {
+    return this.tags.filter((t) => t.siteId === null || t.siteId === siteId);
+  }
+
+  /** Departments a conversation of this site can be transferred to: the site's and the global ones. */
+  departmentsFor(siteId: string): Department[] {
+    return this.departments.filter((d) => d.siteId === null || d.siteId === siteId);
   }
 
   knowsAgent(id: string): boolean {

@@ -2,9 +2,9 @@ import type { ConversationForAgent, Message } from '@parley/protocol';
 import { Observable } from '../lib/observable';
 
 export type InboxView = 'unassigned' | 'mine' | 'departments' | 'all';
-export type InboxStatus = 'open' | 'pending' | 'closed';
+export type InboxStatus = 'open' | 'pending' | 'snoozed' | 'closed';
 export const INBOX_VIEWS: readonly InboxView[] = ['unassigned', 'mine', 'departments', 'all'];
-export const INBOX_STATUSES: readonly InboxStatus[] = ['open', 'pending', 'closed'];
+export const INBOX_STATUSES: readonly InboxStatus[] = ['open', 'pending', 'snoozed', 'closed'];
 
 export interface InboxFilter {
   view: InboxView;
@@ -20,7 +20,10 @@ interface Entry {
   preview: string | null;
   /** Seqs of this agent's own messages (from other tabs too): never unread for their author. */
   readonly own: Set<number>;
-  /** Since when the visitor has been waiting for an answer; null when the team spoke last (or unknown). */
+  /**
+   * Since when the visitor has been waiting for an answer (null: nobody waits). The server keeps it
+   * (`waitingSince` of the summary); between summaries, messages move it by the same rule.
+   */
   waitingSince: string | null;
 }
 
@@ -33,6 +36,8 @@ export interface InboxRow {
   waitingSince: string | null;
   unread: number;
   status: ConversationForAgent['status'];
+  snoozedUntil: string | null;
+  tagIds: readonly string[];
   assigneeId: string | null;
   assignedToMe: boolean;
   rating: ConversationForAgent['rating'];
@@ -100,6 +105,14 @@ export class InboxStore extends Observable {
     this.changed();
   }
 
+  /** Only conversations with this tag (null: any). */
+  tagId: string | null = null;
+
+  setTag(tagId: string | null): void {
+    this.tagId = tagId;
+    this.changed();
+  }
+
   /** Departments this agent belongs to: the "my departments" view. */
   setMyDepartments(ids: Iterable<string>): void {
     this.#myDepartments = new Set(ids);
@@ -162,10 +175,10 @@ export class InboxStore extends Observable {
       entry.lastActivity = message.at;
       if (!message.private) entry.preview = message.body || attachmentsText(message);
     }
-    if (!message.private) {
-      // Never answered: waiting since the conversation began, whichever message tells us first.
-      if (message.author.kind === 'visitor')
-        entry.waitingSince ??= entry.summary.firstResponseAt === null ? entry.summary.createdAt : message.at;
+    // The server's rule (docs/console-api.md): a visitor message starts the wait, a public reply of
+    // an agent or bot ends it; notes and system lines change nothing.
+    if (!message.private && entry.summary.status !== 'closed') {
+      if (message.author.kind === 'visitor') entry.waitingSince ??= message.at;
       else if (message.author.kind === 'agent' || message.author.kind === 'bot') entry.waitingSince = null;
     }
     this.changed();
@@ -219,7 +232,9 @@ export class InboxStore extends Observable {
   }
 
   #matches(summary: ConversationForAgent, filter: InboxFilter): boolean {
-    if (summary.status !== filter.status) return false;
+    const snoozed = summary.snoozedUntil !== null && summary.status !== 'closed';
+    if (filter.status === 'snoozed' ? !snoozed : snoozed || summary.status !== filter.status) return false;
+    if (this.tagId !== null && !summary.tagIds.includes(this.tagId)) return false;
     if (filter.siteId !== null && summary.siteId !== filter.siteId) return false;
     switch (filter.view) {
       case 'unassigned':
@@ -241,11 +256,7 @@ export class InboxStore extends Observable {
         lastActivity: summary.lastMessageAt ?? summary.createdAt,
         preview: summary.lastMessagePreview,
         own: new Set(),
-        // Never answered: the visitor has waited since the start. Otherwise the messages tell.
-        waitingSince:
-          summary.status !== 'closed' && summary.firstResponseAt === null && summary.lastSeq > 0
-            ? summary.createdAt
-            : null,
+        waitingSince: summary.waitingSince,
       });
       return true;
     }
@@ -257,8 +268,10 @@ export class InboxStore extends Observable {
       readSeq: Math.max(old.readSeq, summary.readSeq),
       peerReadSeq: Math.max(old.peerReadSeq, summary.peerReadSeq),
     };
-    if (summary.status === 'closed') entry.waitingSince = null;
+    // The server's word, unless it is older than a message we applied since (a summary built before it).
     const at = summary.lastMessageAt;
+    if (at === null || at >= entry.lastActivity || summary.status === 'closed')
+      entry.waitingSince = summary.waitingSince;
     if (at !== null && at > entry.lastActivity) {
       entry.lastActivity = at;
       entry.preview = summary.lastMessagePreview ?? entry.preview;
@@ -277,6 +290,8 @@ export class InboxStore extends Observable {
       waitingSince: entry.waitingSince,
       unread: unread(entry),
       status: summary.status,
+      snoozedUntil: summary.snoozedUntil,
+      tagIds: summary.tagIds,
       assigneeId: summary.assigneeId,
       assignedToMe: summary.assigneeId === this.#meId,
       rating: summary.rating,

@@ -3,12 +3,14 @@ import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { DepartmentsPage } from './DepartmentsPage';
 import { SiteEditor } from './SiteEditor';
 import { SitesPage } from './SitesPage';
+import { TagsPage } from './TagsPage';
 import { TeamPage } from './TeamPage';
 
 const SECTIONS: readonly { section: AdminSection; text: string }[] = [
   { section: 'sites', text: 'Sites' },
   { section: 'team', text: 'Team' },
   { section: 'departments', text: 'Departments' },
+  { section: 'tags', text: 'Tags' },
 ];
 
 /**
@@ -34,7 +36,7 @@ export function AdminArea({
             {s.text}
           </a>
         ))}
-        {/* HOOK(invitations, canned-responses, tags, retention): their admin pages join this list once the server has them. */}
+        {/* HOOK(invitations, canned-responses, retention): their admin pages join this list once the server has them. */}
       </nav>
       <main class="admin-main">
         {route.section === 'sites' &&
@@ -45,6 +47,7 @@ export function AdminArea({
           ))}
         {route.section === 'team' && <TeamPage runtime={runtime} />}
         {route.section === 'departments' && <DepartmentsPage runtime={runtime} />}
+        {route.section === 'tags' && <TagsPage runtime={runtime} />}
       </main>
     </div>
   );

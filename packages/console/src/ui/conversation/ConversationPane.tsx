@@ -3,7 +3,9 @@ import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { visitorTitle } from '../../state/InboxStore';
 import { useNow, useStores } from '../hooks';
 import { VisitorPanel } from '../visitor/VisitorPanel';
+import { useState } from 'preact/hooks';
 import { Composer } from './Composer';
+import { SnoozeControl, TagBar, TransferDialog } from './ThreadTools';
 import { MessageList } from './MessageList';
 
 const STATUS_TEXT: Record<ConversationForAgent['status'], string> = {
@@ -58,6 +60,7 @@ export function ConversationPane({ runtime }: { runtime: ConsoleRuntime }) {
           </div>
           <ThreadActions runtime={runtime} summary={summary} />
         </header>
+        <TagBar runtime={runtime} summary={summary} />
         {summary.rating !== null && (
           <p class="rating" data-rating={summary.rating} id="thread-rating">
             {summary.rating === 'good'
@@ -99,8 +102,12 @@ function ThreadActions({ runtime, summary }: { runtime: ConsoleRuntime; summary:
   const mine = summary.assigneeId === me.id;
   const closed = summary.status === 'closed';
   const colleagues = directory.assignableFor(summary.siteId).filter((a) => a.id !== summary.assigneeId);
+  const [transferring, setTransferring] = useState(false);
   return (
     <div class="thread-actions">
+      {transferring && (
+        <TransferDialog runtime={runtime} summary={summary} onClose={() => setTransferring(false)} />
+      )}
       {!mine && !closed && (
         <button type="button" class="primary" disabled={busy} onClick={() => runtime.assign(id, me.id)}>
           Assign to me
@@ -129,9 +136,12 @@ function ThreadActions({ runtime, summary }: { runtime: ConsoleRuntime; summary:
           </select>
         </label>
       )}
-      {/* HOOK(transfer): transfer to a department with a note, once the server has it. */}
-      {/* HOOK(tags): the conversation's tags and a tag picker, once the server has tags. */}
-      {/* HOOK(snooze): "Snooze until…", once the server can snooze. */}
+      {!closed && (
+        <button type="button" disabled={busy} onClick={() => setTransferring(true)}>
+          Transfer…
+        </button>
+      )}
+      <SnoozeControl runtime={runtime} summary={summary} />
       {closed ? (
         <button type="button" disabled={busy} onClick={() => runtime.reopen(id)}>
           Reopen

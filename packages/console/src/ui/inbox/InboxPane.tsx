@@ -8,7 +8,9 @@ import {
   type InboxStatus,
   type InboxView,
 } from '../../state/InboxStore';
+import type { Tag } from '@parley/protocol';
 import { useNow, useStores } from '../hooks';
+import { TagChip } from '../TagChip';
 
 const VIEW_TEXT: Record<InboxView, string> = {
   unassigned: 'Unassigned',
@@ -16,7 +18,12 @@ const VIEW_TEXT: Record<InboxView, string> = {
   departments: 'My departments',
   all: 'All',
 };
-const STATUS_TEXT: Record<InboxStatus, string> = { open: 'Open', pending: 'Pending', closed: 'Closed' };
+const STATUS_TEXT: Record<InboxStatus, string> = {
+  open: 'Open',
+  pending: 'Pending',
+  snoozed: 'Snoozed',
+  closed: 'Closed',
+};
 
 export function InboxPane({ runtime }: { runtime: ConsoleRuntime }) {
   const { inbox, directory, typing } = runtime;
@@ -55,7 +62,6 @@ export function InboxPane({ runtime }: { runtime: ConsoleRuntime }) {
               {STATUS_TEXT[status]}
             </button>
           ))}
-          {/* HOOK(snooze): a "Snoozed" tab joins these once the server has a snoozed status or filter. */}
         </div>
         {sites.length > 1 && (
           <label class="site-filter">
@@ -68,6 +74,19 @@ export function InboxPane({ runtime }: { runtime: ConsoleRuntime }) {
               {sites.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {directory.tags.length > 0 && (
+          <label class="site-filter">
+            <span>Tag</span>
+            <select value={inbox.tagId ?? ''} onChange={(e) => inbox.setTag(e.currentTarget.value || null)}>
+              <option value="">Any tag</option>
+              {directory.tags.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
                 </option>
               ))}
             </select>
@@ -96,6 +115,7 @@ export function InboxPane({ runtime }: { runtime: ConsoleRuntime }) {
               assignee={
                 row.assigneeId === null || row.assignedToMe ? null : directory.agentName(row.assigneeId)
               }
+              tags={row.tagIds.flatMap((tagId) => directory.tag(tagId) ?? [])}
               now={now}
             />
           ))}
@@ -129,9 +149,10 @@ function Item(props: {
   typing: boolean;
   site: string | null;
   assignee: string | null;
+  tags: readonly Tag[];
   now: number;
 }) {
-  const { row, selected, typing, site, assignee, now } = props;
+  const { row, selected, typing, site, assignee, tags, now } = props;
   const waiting = row.waitingSince === null ? null : duration(now - Date.parse(row.waitingSince));
   return (
     <li class="inbox-item" data-conversation-id={row.id} aria-current={selected ? 'true' : undefined}>
@@ -161,8 +182,19 @@ function Item(props: {
             </span>
           )}
         </span>
-        {(site !== null || assignee !== null || row.assignedToMe || row.rating !== null) && (
+        {(site !== null ||
+          assignee !== null ||
+          row.assignedToMe ||
+          row.rating !== null ||
+          tags.length > 0 ||
+          row.snoozedUntil !== null) && (
           <span class="inbox-meta">
+            {row.snoozedUntil !== null && row.status !== 'closed' && (
+              <span class="tag">⏰ {shortTime(row.snoozedUntil, new Date(now))}</span>
+            )}
+            {tags.map((t) => (
+              <TagChip key={t.id} tag={t} />
+            ))}
             {site !== null && <span class="tag">{site}</span>}
             {row.assignedToMe && <span class="tag tag-me">Mine</span>}
             {assignee !== null && <span class="tag">{assignee}</span>}
@@ -182,6 +214,7 @@ function emptyText(view: InboxView, status: InboxStatus, hasDepartments: boolean
   if (loading) return 'Loading…';
   if (view === 'departments' && !hasDepartments) return 'You are not a member of any department.';
   if (status === 'closed') return 'No closed conversations here.';
+  if (status === 'snoozed') return 'No snoozed conversations.';
   if (view === 'mine') return `No ${status} conversations are assigned to you.`;
   return `No ${status} conversations. New chats appear here as they start.`;
 }

@@ -1,6 +1,9 @@
-import { useState } from 'preact/hooks';
+import type { AgentSession } from '@parley/protocol';
+import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../api/ApiError';
 import { applyTheme, storedTheme, type ThemeChoice } from '../../lib/theme';
+import { fullTime, shortTime } from '../../lib/time';
+import { describeUserAgent } from '../../lib/userAgent';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { useStores } from '../hooks';
 
@@ -151,27 +154,80 @@ function ThemeSettings() {
 
 function SecuritySettings({ runtime }: { runtime: ConsoleRuntime }) {
   const [confirming, setConfirming] = useState(false);
+  const [sessions, setSessions] = useState<AgentSession[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = (): void => {
+    runtime.api.sessions().then(setSessions, (e: unknown) => setError(errorText(e)));
+  };
+  useEffect(load, [runtime]);
+  const revoke = (session: AgentSession): void => {
+    setError(null);
+    if (session.current) {
+      void runtime.signOut();
+      return;
+    }
+    runtime.api.revokeSession(session.id).then(load, (e: unknown) => setError(errorText(e)));
+  };
   return (
     <section class="card" aria-labelledby="profile-security">
       <h2 id="profile-security">Sessions</h2>
-      {/* HOOK(sessions): the list of this agent's sessions with "revoke", once the server lists them. */}
-      <p class="muted">
-        Signed in on a computer you no longer use? End every session of your account, this one too.
-      </p>
-      {confirming ? (
-        <div class="form-actions">
-          <button type="button" class="danger" onClick={() => void runtime.signOutEverywhere()}>
-            Yes, sign out everywhere
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
-      ) : (
-        <button type="button" onClick={() => setConfirming(true)}>
-          Sign out everywhere…
-        </button>
+      <p class="muted">Where your account is signed in. Ending a session signs that device out at once.</p>
+      {error !== null && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
       )}
+      {sessions !== null && (
+        <table class="table" id="sessions-table">
+          <thead>
+            <tr>
+              <th>Device</th>
+              <th>Address</th>
+              <th>Last active</th>
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr key={s.id} data-current={s.current ? 'true' : undefined}>
+                <td>
+                  {s.device ?? (s.userAgent === null ? 'Unknown device' : describeUserAgent(s.userAgent))}
+                  {s.current && <span class="badge"> This browser</span>}
+                </td>
+                <td>{s.ip ?? '—'}</td>
+                <td>
+                  <time dateTime={s.lastSeenAt} title={fullTime(s.lastSeenAt)}>
+                    {shortTime(s.lastSeenAt)}
+                  </time>
+                </td>
+                <td>
+                  <button type="button" onClick={() => revoke(s)}>
+                    {s.current ? 'Sign out' : 'End session'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div class="form-actions">
+        {confirming ? (
+          <>
+            <button type="button" class="danger" onClick={() => void runtime.signOutEverywhere()}>
+              Yes, sign out everywhere
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button type="button" onClick={() => setConfirming(true)}>
+            Sign out everywhere…
+          </button>
+        )}
+      </div>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { ConversationForAgent, Visitor } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { routeHash } from '../../lib/router';
 import { describeUserAgent } from '../../lib/userAgent';
 import { safeHref } from '../../lib/richText';
 import { fullTime, localTimeIn, shortTime } from '../../lib/time';
@@ -104,7 +105,7 @@ export function VisitorPanel({
           </ol>
         </>
       )}
-      {/* HOOK(previous-conversations): the visitor's earlier conversations, once the server lists them per visitor. */}
+      <PreviousConversations runtime={runtime} summary={summary} />
     </aside>
   );
 }
@@ -135,4 +136,42 @@ function PageLink({ url, title }: { url: string; title: string | null }) {
 function visitorTimeZone(visitor: Visitor): string | null {
   const raw = visitor.attributes.timeZone ?? visitor.attributes.timezone;
   return typeof raw === 'string' && raw.length <= 64 ? raw : null;
+}
+
+/** The visitor's other conversations, newest first; a click opens one (its log is fetched then). */
+function PreviousConversations({
+  runtime,
+  summary,
+}: {
+  runtime: ConsoleRuntime;
+  summary: ConversationForAgent;
+}) {
+  const [list, setList] = useState<ConversationForAgent[] | null>(null);
+  useEffect(() => {
+    setList(null);
+    runtime.api.conversations({ status: 'all', visitorId: summary.visitorId, limit: 20 }).then(
+      (page) => {
+        runtime.inbox.addPage(page.conversations);
+        setList(page.conversations.filter((c) => c.id !== summary.id));
+      },
+      () => setList([]),
+    );
+  }, [runtime, summary.visitorId, summary.id]);
+  if (list === null || list.length === 0) return null;
+  return (
+    <>
+      <h4>Previous conversations</h4>
+      <ul class="pages previous">
+        {list.map((c) => (
+          <li key={c.id}>
+            <a href={routeHash({ name: 'inbox', conversationId: c.id })}>
+              <time dateTime={c.createdAt}>{shortTime(c.createdAt)}</time> ·{' '}
+              {c.status === 'closed' ? 'Closed' : 'Open'}
+              {c.lastMessagePreview !== null && <span class="muted"> — {c.lastMessagePreview}</span>}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
 }
