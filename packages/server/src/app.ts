@@ -19,6 +19,7 @@ import { consoleRoutes } from './bootstrap/console';
 import { fileRoutes } from './files/routes';
 import { tagRoutes } from './tags/routes';
 import { cannedRoutes } from './canned/routes';
+import { searchRoutes } from './search/routes';
 import { avatarRoutes } from './agents/avatarRoutes';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
@@ -137,6 +138,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   agentConversationRoutes(app, ctx);
   tagRoutes(app, ctx);
   cannedRoutes(app, ctx);
+  searchRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
   demoPageRoutes(app);

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { AgentResponse, ErrorResponse } from '@parley/protocol';
 import type { AppContext } from '../shared/context';
 import { AppError } from '../shared/errors';
 import { errors, typed } from '../shared/routing';
-import { requireAgent, SESSION_COOKIE } from '../auth/http';
+import { perSession, requireAgent } from '../auth/http';
 import type { FileStorage } from '../files/storage';
 import {
   AVATAR_SIZES,
@@ -46,19 +45,7 @@ export function avatarRoutes(app: FastifyInstance, ctx: AppContext, opts: { stor
           description: `The request body is the image itself: PNG, JPEG, GIF or WebP (decided from the bytes), at most ${MAX_AVATAR_BYTES / 1048576} MiB. It is cropped to a square and stored as 128 and 256 pixel WebP images without its metadata; \`avatarUrl\` of the agent names the 256 pixel one.`,
           response: { 200: AgentResponse, ...errors(400, 401, 403, 413, 422, 429), 415: ErrorResponse },
         },
-        config: {
-          // Per session, not per address: a whole office may sit behind one address.
-          rateLimit: {
-            max: 10,
-            timeWindow: '1 minute',
-            keyGenerator: (req: FastifyRequest) => {
-              const cookie = req.cookies[SESSION_COOKIE];
-              return cookie === undefined
-                ? `ip:${req.ip}`
-                : `s:${createHash('sha256').update(cookie).digest('base64url')}`;
-            },
-          },
-        },
+        config: { rateLimit: perSession(10, '1 minute') },
       },
       async (req) => ({
         agent: await setAvatar(ctx, opts.storage, await requireAgent(ctx, req), bytesOf(req)),

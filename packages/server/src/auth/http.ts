@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors';
@@ -10,6 +11,23 @@ import { resolveSession, SESSION_TTL_MS } from './actions';
 
 export const SESSION_COOKIE = 'parley_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A rate limit per session rather than per address (a whole office may sit behind one address);
+ * requests without a session count per address.
+ */
+export function perSession(max: number, timeWindow: string) {
+  return {
+    max,
+    timeWindow,
+    keyGenerator: (req: FastifyRequest) => {
+      const cookie = req.cookies[SESSION_COOKIE];
+      return cookie === undefined
+        ? `ip:${req.ip}`
+        : `s:${createHash('sha256').update(cookie).digest('base64url')}`;
+    },
+  };
+}
 
 export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string): void {
   reply.setCookie(SESSION_COOKIE, token, {

@@ -187,6 +187,10 @@ export const conversationStore = {
   forAgent: (db: Kysely<DB>, id: string) =>
     agentConversationQuery(db).where('c.id', '=', id).executeTakeFirst(),
 
+  /** Several conversations as agents see them, in one query (any order). */
+  forAgentMany: (db: Kysely<DB>, ids: readonly string[]) =>
+    ids.length === 0 ? Promise.resolve([]) : agentConversationQuery(db).where('c.id', 'in', ids).execute(),
+
   /** One page of an inbox, with each row's sort key (for the next page's cursor). */
   listForAgent: (db: Kysely<DB>, f: AgentListFilter) => {
     const { key, dir } = sortKeyOf(f.sort ?? 'newest');
