@@ -73,6 +73,24 @@ export function isOpenAt(hours: HoursLike, instant: number): boolean {
   );
 }
 
+/** The zone's offset from UTC at `instant` in milliseconds (local wall clock − UTC; +3600000 for CET). */
+export function zoneOffsetAt(instant: number, timeZone: string): number {
+  const whole = Math.floor(instant / 1000) * 1000;
+  const t = localTime(whole, timeZone);
+  // Local wall-clock time read as if it were UTC, minus the instant: the zone's offset.
+  return Date.UTC(t.year, t.month - 1, t.day, 0, t.minutes, t.second) - whole;
+}
+
+/** Whether `name` is an IANA time zone this runtime knows. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The instant a local wall-clock time happens in `timeZone`. A time skipped by a daylight-saving
  * jump is moved forward by the jump (02:30 → 03:30); a repeated one maps to one of its two
@@ -86,12 +104,7 @@ export function zonedTimeToInstant(
   timeZone: string,
 ): number {
   const wall = Date.UTC(year, month - 1, day, 0, minutes);
-  const offsetAt = (instant: number): number => {
-    const whole = Math.floor(instant / 1000) * 1000;
-    const t = localTime(whole, timeZone);
-    // Local wall-clock time read as if it were UTC, minus the instant: the zone's offset.
-    return Date.UTC(t.year, t.month - 1, t.day, 0, t.minutes, t.second) - whole;
-  };
+  const offsetAt = (instant: number): number => zoneOffsetAt(instant, timeZone);
   const first = offsetAt(wall);
   const guess = wall - first;
   const second = offsetAt(guess);

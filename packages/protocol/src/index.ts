@@ -8,3 +8,4 @@ export * from './widget';
 export * from './hours';
 export * from './urlPattern';
 export * from './canned';
+export * from './analytics';

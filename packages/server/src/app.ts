@@ -21,6 +21,8 @@ import { tagRoutes } from './tags/routes';
 import { cannedRoutes } from './canned/routes';
 import { searchRoutes } from './search/routes';
 import { avatarRoutes } from './agents/avatarRoutes';
+import { analyticsRoutes, localVisitorsOf } from './analytics/routes';
+import { inProcessRunner, type AnalyticsRunner } from './analytics/runner';
 import type { FileStorage } from './files/storage';
 import type { Gateway } from './realtime/gateway';
 import type { Mailer } from './mail/mailer';
@@ -38,6 +40,8 @@ export interface AppOptions {
   checks?: () => Promise<Record<string, HealthCheck>>;
   gateway: Gateway;
   logger: FastifyBaseLogger;
+  /** Where reports are computed (a worker with its own read connection); default: in this thread. */
+  analytics?: AnalyticsRunner;
 }
 
 const routeLists = new WeakMap<FastifyInstance, { path: string; methods: string[] }[]>();
@@ -137,6 +141,10 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   visitorConversationRoutes(app, ctx, { mailer: opts.mailer });
   agentConversationRoutes(app, ctx);
   tagRoutes(app, ctx);
+  analyticsRoutes(app, ctx, {
+    runner: opts.analytics ?? inProcessRunner(ctx.db),
+    localVisitors: localVisitorsOf(opts.gateway.registry),
+  });
   cannedRoutes(app, ctx);
   searchRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);

@@ -10,6 +10,7 @@ import type { EventBus } from './shared/events';
 import { systemClock, type Clock } from './shared/clock';
 import type { AppContext } from './shared/context';
 import { Gateway } from './realtime/gateway';
+import { analyticsRunner } from './analytics/runner';
 import { attachWebSocket } from './realtime/wsServer';
 import { SESSION_COOKIE } from './auth/http';
 import { ensureFirstRun, type FirstRun } from './bootstrap/firstRun';
@@ -100,6 +101,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const mailer = config.smtpUrl
     ? smtpMailer(config.smtpUrl, config.mailFrom ?? defaultMailFrom(config))
     : null;
+  const analytics = analyticsRunner(config.databaseUrl, ctx.db);
   const app = await buildApp(ctx, {
     trustProxy: config.trustProxy,
     loginPerMinute: config.loginPerMinute,
@@ -110,6 +112,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     checks: () => cluster.checks(),
     gateway,
     logger,
+    analytics,
   });
   const wss = attachWebSocket(app.server, gateway, {
     sessionCookie: SESSION_COOKIE,
@@ -135,6 +138,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       gateway.stop();
       wss.close();
       await app.close();
+      await analytics.close();
       await ctx.bus.close();
       await ctx.presence.close();
       await cluster.close();

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { decodeServerFrame, type ServerFrame, type ServerFrameOf } from '@parley/protocol';
-import { startServer, type RunningServer } from '../src/server';
+import { startServer, type RunningServer, type StartOptions } from '../src/server';
 import type { ServerConfig } from '../src/config';
 import { createTestDatabase, type TestDatabase } from './testDb';
 
@@ -20,7 +20,10 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  options: Pick<StartOptions, 'clock'> = {},
+): Promise<TestServer> {
   const database: TestDatabase = await createTestDatabase();
   const server = await startServer(
     {
@@ -37,7 +40,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       adminEmail: 'owner@example.test',
       ...overrides,
     },
-    { logger: pino({ level: process.env.PARLEY_TEST_LOG ?? 'silent' }) },
+    { logger: pino({ level: process.env.PARLEY_TEST_LOG ?? 'silent' }), ...options },
   );
   const site = await server.ctx.db.selectFrom('sites').selectAll().executeTakeFirstOrThrow();
   if (!server.firstRun.owner) throw new Error('fresh database expected');
@@ -71,14 +74,17 @@ export interface TestServerFixture {
 }
 
 /** One server for the test file, with the owner signed in; stopped after the file's last test. */
-export function useTestServer(overrides: Partial<ServerConfig> = {}): TestServerFixture {
+export function useTestServer(
+  overrides: Partial<ServerConfig> = {},
+  options: Pick<StartOptions, 'clock'> = {},
+): TestServerFixture {
   let state: { server: TestServer; owner: AgentSession } | undefined;
   const current = () => {
     if (!state) throw new Error('the test server exists only while this file runs its tests');
     return state;
   };
   beforeAll(async () => {
-    const server = await startTestServer(overrides);
+    const server = await startTestServer(overrides, options);
     state = { server, owner: await login(server, server.ownerEmail, server.ownerPassword) };
   });
   afterAll(async () => {

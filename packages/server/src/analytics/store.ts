@@ -1,0 +1,278 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { ConversationFacts, StatusChange } from './metrics';
+
+/** The reads of analytics: SQL only, read-only, each one index-backed (migration 006_analytics). */
+
+export interface FactsFilter {
+  siteIds: readonly string[];
+  start: number;
+  end: number;
+  departmentId?: string | undefined;
+  assigneeId?: string | undefined;
+}
+
+const CHUNK = 500;
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+export const analyticsStore = {
+  /**
+   * The conversations created in [start, end) with what the log says of each: one range scan of
+   * conversations by (site, created_at) and one covering scan of their messages, grouped.
+   */
+  async facts(db: Kysely<DB>, f: FactsFilter): Promise<ConversationFacts[]> {
+    if (f.siteIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('conversations as c')
+      .leftJoin('messages as m', 'm.conversation_id', 'c.id')
+      .select([
+        'c.id',
+        'c.site_id',
+        'c.created_at',
+        'c.source',
+        'c.status',
+        'c.assignee_id',
+        'c.department_id',
+        'c.closed_at',
+        'c.rating',
+        sql<
+          number | null
+        >`min(case when m.author_kind = 'visitor' and m.private = 0 then m.created_at end)`.as(
+          'first_visitor_at',
+        ),
+        sql<number | null>`min(case when m.author_kind = 'agent' and m.private = 0 then m.created_at end)`.as(
+          'first_agent_at',
+        ),
+        sql<number>`count(case when m.private = 0 and m.author_kind <> 'system' then 1 end)`.as('messages'),
+      ])
+      .where('c.site_id', 'in', f.siteIds)
+      .where('c.created_at', '>=', f.start)
+      .where('c.created_at', '<', f.end)
+      .$if(f.departmentId !== undefined, (q) => q.where('c.department_id', '=', f.departmentId ?? ''))
+      .$if(f.assigneeId !== undefined, (q) => q.where('c.assignee_id', '=', f.assigneeId ?? ''))
+      .groupBy('c.id')
+      .execute();
+    const facts: ConversationFacts[] = rows.map((r) => ({
+      id: r.id,
+      siteId: r.site_id,
+      createdAt: r.created_at,
+      source: r.source,
+      status: r.status,
+      assigneeId: r.assignee_id,
+      departmentId: r.department_id,
+      closedAt: r.closed_at === null ? null : r.closed_at,
+      rating: r.rating,
+      firstVisitorAt: r.first_visitor_at === null ? null : r.first_visitor_at,
+      firstAgentReplyAt: r.first_agent_at === null ? null : r.first_agent_at,
+      messages: r.messages,
+    }));
+    // An agent who wrote first (a proactive message): the reply is the first one after the visitor's.
+    const early = facts.filter(
+      (x) =>
+        x.firstVisitorAt !== null && x.firstAgentReplyAt !== null && x.firstAgentReplyAt < x.firstVisitorAt,
+    );
+    if (early.length > 0) {
+      const replies = new Map<string, number>();
+      for (const part of chunks(early.map((x) => x.id))) {
+        const found = await db
+          .selectFrom('messages as m')
+          .select(['m.conversation_id', sql<number>`min(m.created_at)`.as('at')])
+          .where('m.conversation_id', 'in', part)
+          .where('m.author_kind', '=', 'agent')
+          .where('m.private', '=', 0)
+          .where(
+            'm.created_at',
+            '>=',
+            sql<number>`(select min(v.created_at) from messages v where v.conversation_id = m.conversation_id
+              and v.author_kind = 'visitor' and v.private = 0)`,
+          )
+          .groupBy('m.conversation_id')
+          .execute();
+        for (const r of found) replies.set(r.conversation_id, r.at);
+      }
+      for (const x of early) x.firstAgentReplyAt = replies.get(x.id) ?? null;
+    }
+    return facts;
+  },
+
+  sites: (db: Kysely<DB>, ids: readonly string[]) =>
+    ids.length === 0
+      ? Promise.resolve([])
+      : db.selectFrom('sites').select(['id', 'name', 'settings']).where('id', 'in', ids).execute(),
+
+  allSiteIds: async (db: Kysely<DB>) =>
+    (await db.selectFrom('sites').select('id').orderBy('created_at').execute()).map((r) => r.id),
+
+  /** Agents with access to any of the sites (owners and admins have all), with their sites. */
+  async agentsOfSites(db: Kysely<DB>, siteIds: readonly string[]) {
+    const agents = await db
+      .selectFrom('agents')
+      .select(['id', 'name', 'role', 'status', 'max_chats', 'active'])
+      .where((eb) =>
+        eb.or([
+          eb('role', 'in', ['owner', 'admin']),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('site_agents')
+              .select('agent_id')
+              .where('site_id', 'in', [...siteIds]),
+          ),
+        ]),
+      )
+      .orderBy('name')
+      .execute();
+    const memberships =
+      siteIds.length === 0
+        ? []
+        : await db.selectFrom('site_agents').selectAll().where('site_id', 'in', siteIds).execute();
+    return { agents, memberships };
+  },
+
+  agentsByIds: (db: Kysely<DB>, ids: readonly string[]) =>
+    ids.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom('agents')
+          .select(['id', 'name', 'role', 'status', 'max_chats', 'active'])
+          .where('id', 'in', ids)
+          .execute(),
+
+  /** Each agent's status changes in [from, to), preceded by the last change before `from`. */
+  async statusLog(
+    db: Kysely<DB>,
+    agentIds: readonly string[],
+    from: number,
+    to: number,
+  ): Promise<Map<string, StatusChange[]>> {
+    const out = new Map<string, StatusChange[]>(agentIds.map((id) => [id, []]));
+    for (const part of chunks(agentIds)) {
+      const rows = await db
+        .selectFrom('agent_status_log as s')
+        .select(['s.agent_id', 's.status', 's.at', 's.id'])
+        .where('s.agent_id', 'in', part)
+        .where('s.at', '<', to)
+        .where((eb) =>
+          eb.or([
+            eb('s.at', '>=', from),
+            eb(
+              's.at',
+              '=',
+              eb
+                .selectFrom('agent_status_log as p')
+                .select((e) => e.fn.max('p.at').as('at'))
+                .whereRef('p.agent_id', '=', 's.agent_id')
+                .where('p.at', '<', from),
+            ),
+          ]),
+        )
+        .orderBy('s.at')
+        .orderBy('s.id')
+        .execute();
+      for (const r of rows) out.get(r.agent_id)?.push({ at: r.at, status: r.status });
+    }
+    return out;
+  },
+
+  departments: (db: Kysely<DB>, siteIds: readonly string[]) =>
+    db
+      .selectFrom('departments')
+      .select(['id', 'name', 'site_id'])
+      .where((eb) => eb.or([eb('site_id', 'is', null), eb('site_id', 'in', [...siteIds, ''])]))
+      .orderBy('name')
+      .execute(),
+
+  departmentById: (db: Kysely<DB>, id: string) =>
+    db.selectFrom('departments').select(['id', 'name', 'site_id']).where('id', '=', id).executeTakeFirst(),
+
+  departmentMembers: (db: Kysely<DB>, ids: readonly string[]) =>
+    ids.length === 0
+      ? Promise.resolve([])
+      : db.selectFrom('department_agents').selectAll().where('department_id', 'in', ids).execute(),
+
+  /** Conversations not closed now, by assignee and by department (the conversations_site_status index). */
+  async openNow(db: Kysely<DB>, siteIds: readonly string[], assigneeId?: string) {
+    if (siteIds.length === 0) return [];
+    return db
+      .selectFrom('conversations')
+      .select(['assignee_id', 'department_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('site_id', 'in', siteIds)
+      .where('status', 'in', ['open', 'pending'])
+      .$if(assigneeId !== undefined, (q) => q.where('assignee_id', '=', assigneeId ?? ''))
+      .groupBy(['assignee_id', 'department_id'])
+      .execute();
+  },
+
+  /** Chats waiting for the team now: not closed, not snoozed, the visitor spoke last. */
+  async waiting(db: Kysely<DB>, siteIds: readonly string[], now: number, limit: number) {
+    if (siteIds.length === 0) return { rows: [], count: 0, unassigned: 0 };
+    const base = db
+      .selectFrom('conversations as c')
+      .where('c.site_id', 'in', siteIds)
+      .where('c.status', 'in', ['open', 'pending'])
+      .where('c.waiting_since', 'is not', null)
+      .where((eb) => eb.or([eb('c.snoozed_until', 'is', null), eb('c.snoozed_until', '<=', now)]));
+    const rows = await base
+      .innerJoin('visitors as v', 'v.id', 'c.visitor_id')
+      .select([
+        'c.id',
+        'c.site_id',
+        'c.assignee_id',
+        'c.department_id',
+        'c.waiting_since',
+        'v.name as visitor_name',
+      ])
+      .orderBy('c.waiting_since')
+      .limit(limit)
+      .execute();
+    const counts = await base
+      .select([
+        (eb) => eb.fn.countAll<number>().as('n'),
+        sql<number>`count(case when c.assignee_id is null then 1 end)`.as('unassigned'),
+      ])
+      .executeTakeFirst();
+    return { rows, count: counts?.n ?? 0, unassigned: counts?.unassigned ?? 0 };
+  },
+
+  /** Visitors whose widget connection was refreshed since `since` (any node writes it). */
+  visitorsSeenSince: async (db: Kysely<DB>, siteIds: readonly string[], since: number) =>
+    siteIds.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom('visitors')
+            .select('id')
+            .where('site_id', 'in', siteIds)
+            .where('last_seen_at', '>=', since)
+            .where('socket_seen_at', '>=', since)
+            .execute()
+        ).map((r) => r.id),
+
+  onlineAgents: (db: Kysely<DB>, siteIds: readonly string[]) =>
+    db
+      .selectFrom('agents')
+      .select(['id', 'name', 'max_chats'])
+      .where('active', '=', 1)
+      .where('status', '=', 'online')
+      .where((eb) =>
+        eb.or([
+          eb('role', 'in', ['owner', 'admin']),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('site_agents')
+              .select('agent_id')
+              .where('site_id', 'in', [...siteIds, '']),
+          ),
+        ]),
+      )
+      .orderBy('name')
+      .execute(),
+};
