@@ -151,6 +151,40 @@ test('tags from the admin screen on a conversation and in the inbox filter; snoo
   await b.page.locator('.thread-meta .tag-chip').waitFor({ state: 'detached' });
 });
 
+test('a personal canned response: made in the profile, typed as /shortcut, its variables filled in', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  await b.page.goto(`${b.server.url}/console#/profile`);
+  await b.page.getByLabel('Shortcut (typed after /)').fill('hello');
+  await b.page
+    .getByLabel('Text', { exact: true })
+    .fill('Hi {{visitor.firstName|there}}, {{agent.name}} here. How can I help?');
+  await b.page.getByRole('button', { name: 'Add canned response' }).click();
+  await waitForText(b.page.locator('.canned-table'), '/hello');
+  // A typo in a variable never reaches a visitor: the server refuses it (Chromium logs the 422).
+  b.expectErrors(/status of 422/);
+  await b.page.getByLabel('Shortcut (typed after /)').fill('oops');
+  await b.page.getByLabel('Text', { exact: true }).fill('Hi {{visitor.nmae}}');
+  await b.page.getByRole('button', { name: 'Add canned response' }).click();
+  await waitForText(b.page.locator('.canned-form .form-error'), 'visitor.nmae');
+
+  const customer = await visitorOf(b);
+  const { conversationId: id } = await customer.client.send('Hello?').acked;
+  await b.page.goto(`${b.server.url}/console#/c/${id}`);
+  await threadRow(b.page, 'Hello?').waitFor();
+  await b.page.locator('#reply-input').fill('');
+  await b.page.locator('#reply-input').pressSequentially('/hel');
+  await waitForText(b.page.locator('#canned-picker'), '/hello');
+  await b.page.locator('#reply-input').press('Enter');
+  await expect(b.page.locator('#reply-input').inputValue()).resolves.toBe(
+    'Hi there, Owner here. How can I help?',
+  );
+  await b.page.locator('#reply-input').press('Enter');
+  await eventually(() =>
+    expect(customer.messages.map((m) => m.body)).toContain('Hi there, Owner here. How can I help?'),
+  );
+});
+
 test('the profile lists the agent’s sessions; ending another one signs that device out', async () => {
   await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
   await waitForText(b.page.locator('#connection'), 'Connected');
@@ -168,6 +202,25 @@ test('the profile lists the agent’s sessions; ending another one signs that de
     expect((await http(b.server, 'GET', '/api/v1/auth/session', { agent: elsewhere })).status).toBe(401),
   );
   await waitForText(b.page.locator('#connection'), 'Connected');
+
+  // A photo: uploaded, resized by the server, shown in the profile and the top bar; then removed.
+  const onePixelPng = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await b.page
+    .getByText('Upload a photo…')
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: onePixelPng });
+  const photo = b.page.getByRole('img', { name: 'Your photo' });
+  await photo.waitFor();
+  const src = await photo.getAttribute('src');
+  expect(src).toMatch(/^\/avatars\/.+\/256\.webp$/);
+  const served = await fetch(`${b.server.url}${src ?? ''}`);
+  expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/webp']);
+  await expect(b.page.locator('.topbar img.avatar').getAttribute('src')).resolves.toMatch(/128\.webp$/);
+  await b.page.getByRole('button', { name: 'Remove' }).click();
+  await photo.waitFor({ state: 'detached' });
 });
 
 test('an admin changes the widget colour: saved, published to widgets, shown on the demo page', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { cannedMatches, cannedQuery, insertCanned } from '../src/lib/cannedPicker';
 import { segments, safeHref } from '../src/lib/richText';
 import { parseRoute, routeHash } from '../src/lib/router';
 import { commandFor } from '../src/lib/shortcuts';
@@ -166,5 +167,58 @@ describe('the chime', () => {
     expect(peak).toBeLessThanOrEqual(0.5);
     expect(Math.abs(samples[0] ?? 1)).toBeLessThan(0.01);
     expect(Math.abs(samples.at(-1) ?? 1)).toBeLessThan(0.01);
+  });
+});
+
+describe('canned responses in the composer', () => {
+  const response = (shortcut: string, ownerId: string | null, siteId: string | null = null) => ({
+    id: shortcut + String(ownerId),
+    shortcut,
+    body: `text of ${shortcut}`,
+    ownerId,
+    siteId,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  });
+
+  test('a /word before the caret, at the start or after a space, opens the picker', () => {
+    expect(cannedQuery('/hel', 4)).toEqual({ start: 0, query: 'hel' });
+    expect(cannedQuery('Thanks! /Ref', 12)).toEqual({ start: 8, query: 'ref' });
+    expect(cannedQuery('/', 1)).toEqual({ start: 0, query: '' });
+    expect(cannedQuery('and/or', 6)).toBeNull();
+    expect(cannedQuery('see https://x.example/path', 26)).toBeNull();
+    expect(cannedQuery('/hello there', 12)).toBeNull();
+  });
+
+  test('matches by prefix: exact first, shared before personal, only for the site', () => {
+    const list = [
+      response('hello-long', null),
+      response('hello', 'me'),
+      response('hello', null),
+      response('help', null, 'other-site'),
+      response('refund', null),
+    ];
+    expect(cannedMatches(list, 'hel', 'site-1').map((c) => [c.shortcut, c.ownerId])).toEqual([
+      ['hello', null],
+      ['hello-long', null],
+      ['hello', 'me'],
+    ]);
+    expect(cannedMatches(list, 'hello', 'site-1').map((c) => [c.shortcut, c.ownerId])).toEqual([
+      ['hello', null],
+      ['hello', 'me'],
+      ['hello-long', null],
+    ]);
+    expect(cannedMatches(list, 'help', 'other-site').map((c) => c.shortcut)).toEqual(['help']);
+  });
+
+  test('inserting replaces the /word and puts the caret after the text', () => {
+    const text = 'Dear customer, /ref and more';
+    const at = cannedQuery(text, 19);
+    expect(at).toEqual({ start: 15, query: 'ref' });
+    if (at === null) return;
+    expect(insertCanned(text, at, 19, 'Your refund is on its way.')).toEqual({
+      text: 'Dear customer, Your refund is on its way. and more',
+      caret: 41,
+    });
   });
 });

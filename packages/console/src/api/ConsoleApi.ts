@@ -3,6 +3,8 @@ import {
   AgentList,
   AgentResponse,
   AgentSessionList,
+  CannedResponseList,
+  CannedResponseResponse,
   ConversationResponse,
   DepartmentList,
   DepartmentResponse,
@@ -22,6 +24,7 @@ import {
   type Site,
   type Tag,
   type AgentSession,
+  type CannedResponse,
 } from '@parley/protocol';
 import type * as z from 'zod';
 import { ApiError } from './ApiError';
@@ -121,6 +124,32 @@ export class ConsoleApi {
 
   async updateMe(change: { name?: string; status?: AgentStatus; maxChats?: number }): Promise<Agent> {
     return (await this.call('PATCH', '/api/v1/me', change, AgentResponse)).agent;
+  }
+
+  /** A new profile photo (the raw image; the server decides its type from the bytes and resizes it). */
+  async uploadAvatar(image: Blob): Promise<Agent> {
+    let response: Response;
+    try {
+      response = await fetch('/api/v1/me/avatar', {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/octet-stream',
+          ...(this.#csrfToken === null ? {} : { 'x-csrf-token': this.#csrfToken }),
+        },
+        credentials: 'same-origin',
+        body: image,
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'The server cannot be reached. Check the connection and try again.');
+    }
+    const json: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) throw toApiError(response, json);
+    return AgentResponse.parse(json).agent;
+  }
+
+  async removeAvatar(): Promise<Agent> {
+    return (await this.call('DELETE', '/api/v1/me/avatar', undefined, AgentResponse)).agent;
   }
 
   async agents(): Promise<Agent[]> {
@@ -231,6 +260,34 @@ export class ConsoleApi {
 
   async deleteTag(id: string): Promise<void> {
     await this.call('DELETE', `/api/v1/tags/${encodeURIComponent(id)}`);
+  }
+
+  /** Shared responses this agent may use and its own (all sites). */
+  async cannedResponses(): Promise<CannedResponse[]> {
+    return (await this.call('GET', '/api/v1/canned-responses', undefined, CannedResponseList))
+      .cannedResponses;
+  }
+
+  async createCanned(input: {
+    shortcut: string;
+    body: string;
+    shared: boolean;
+    siteId: string | null;
+  }): Promise<CannedResponse> {
+    return (await this.call('POST', '/api/v1/canned-responses', input, CannedResponseResponse))
+      .cannedResponse;
+  }
+
+  async updateCanned(
+    id: string,
+    input: { shortcut?: string; body?: string; siteId?: string | null },
+  ): Promise<CannedResponse> {
+    const path = `/api/v1/canned-responses/${encodeURIComponent(id)}`;
+    return (await this.call('PATCH', path, input, CannedResponseResponse)).cannedResponse;
+  }
+
+  async deleteCanned(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/canned-responses/${encodeURIComponent(id)}`);
   }
 
   /** This agent's own sessions (devices), latest activity first. */

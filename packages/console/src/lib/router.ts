@@ -2,7 +2,7 @@
  * The console's places, kept in the URL's hash (`/console#/c/<id>`) so that reloads, links and the
  * browser's back button work without any server route but /console itself.
  */
-export type AdminSection = 'sites' | 'team' | 'departments' | 'tags';
+export type AdminSection = 'sites' | 'team' | 'departments' | 'tags' | 'canned';
 
 export type Route =
   | { name: 'inbox'; conversationId: string | null }
@@ -19,7 +19,9 @@ export function parseRoute(hash: string): Route {
   if (first === 'profile') return { name: 'profile' };
   if (first === 'admin') {
     const section: AdminSection =
-      second === 'team' || second === 'departments' || second === 'tags' ? second : 'sites';
+      second === 'team' || second === 'departments' || second === 'tags' || second === 'canned'
+        ? second
+        : 'sites';
     const itemId = third !== undefined && SEGMENT.test(third) ? third : null;
     return { name: 'admin', section, itemId };
   }

@@ -6,7 +6,7 @@ import {
   type ClientEvent,
   type Conversation,
 } from '@parley/client';
-import type { AgentStatus, ConversationForAgent } from '@parley/protocol';
+import { expandCanned, type AgentStatus, type ConversationForAgent } from '@parley/protocol';
 import { ApiError, errorText } from '../api/ApiError';
 import type { ConsoleApi, Session } from '../api/ConsoleApi';
 import { uploadWithProgress } from '../api/upload';
@@ -229,6 +229,21 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
 
   unsnooze(id: string): void {
     void this.#act(id, () => this.api.unsnooze(id));
+  }
+
+  /** A canned response as it reads in this conversation: its variables filled in. */
+  expandCanned(id: string, body: string): string {
+    const summary = this.inbox.get(id);
+    const visitor =
+      summary === undefined ? undefined : this.visitors.entry(summary.visitorId)?.details?.visitor;
+    return expandCanned(body, {
+      visitor: {
+        name: visitor?.name ?? summary?.visitorName ?? null,
+        email: visitor?.email ?? summary?.visitorEmail ?? null,
+      },
+      agent: { name: this.me.name },
+      site: { name: summary === undefined ? null : this.directory.siteName(summary.siteId) },
+    });
   }
 
   /** Resolves true once done (the dialog closes), false when refused (the notice says why). */
@@ -473,12 +488,14 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   }
 
   async #loadDirectory(): Promise<void> {
-    const [departments, sites, tags] = await Promise.allSettled([
+    const [departments, sites, tags, canned] = await Promise.allSettled([
       this.api.departments(),
       this.api.sites(),
       this.api.tags(),
+      this.api.cannedResponses(),
     ]);
     if (tags.status === 'fulfilled') this.directory.setTags(tags.value);
+    if (canned.status === 'fulfilled') this.directory.setCanned(canned.value);
     if (departments.status === 'fulfilled') {
       this.directory.setDepartments(departments.value);
       this.inbox.setMyDepartments(this.directory.myDepartmentIds());

@@ -1,4 +1,4 @@
-import type { Agent, Department, Site, Tag } from '@parley/protocol';
+import type { Agent, CannedResponse, Department, Site, Tag } from '@parley/protocol';
 import { Observable } from '../lib/observable';
 
 /**
@@ -12,6 +12,7 @@ export class DirectoryStore extends Observable {
   departments: Department[] = [];
   sites: Site[] = [];
   tags: Tag[] = [];
+  canned: CannedResponse[] = [];
 
   constructor(me: Agent) {
     super();
@@ -61,6 +62,19 @@ export class DirectoryStore extends Observable {
     const known = this.sites.some((s) => s.id === site.id);
     this.sites = known ? this.sites.map((s) => (s.id === site.id ? site : s)) : [...this.sites, site];
     this.changed();
+  }
+
+  setCanned(canned: CannedResponse[]): void {
+    this.canned = canned;
+    this.changed();
+  }
+
+  putCanned(response: CannedResponse): void {
+    this.setCanned([...this.canned.filter((c) => c.id !== response.id), response]);
+  }
+
+  removeCanned(id: string): void {
+    this.setCanned(this.canned.filter((c) => c.id !== id));
   }
 
   setTags(tags: Tag[]): void {

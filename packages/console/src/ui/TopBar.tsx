@@ -88,6 +88,15 @@ export function TopBar({
         ?
       </button>
       <a class="me-link" href="#/profile" aria-current={route.name === 'profile' ? 'page' : undefined}>
+        {me.avatarUrl !== null && (
+          <img
+            class="avatar"
+            src={me.avatarUrl.replace(/256\.webp$/, '128.webp')}
+            alt=""
+            width={24}
+            height={24}
+          />
+        )}
         <span id="me">{me.name}</span>
       </a>
       <button type="button" onClick={() => void runtime.signOut()}>

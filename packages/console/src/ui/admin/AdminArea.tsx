@@ -1,5 +1,6 @@
 import type { AdminSection, Route } from '../../lib/router';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
+import { CannedManager } from '../CannedManager';
 import { DepartmentsPage } from './DepartmentsPage';
 import { SiteEditor } from './SiteEditor';
 import { SitesPage } from './SitesPage';
@@ -11,6 +12,7 @@ const SECTIONS: readonly { section: AdminSection; text: string }[] = [
   { section: 'team', text: 'Team' },
   { section: 'departments', text: 'Departments' },
   { section: 'tags', text: 'Tags' },
+  { section: 'canned', text: 'Canned responses' },
 ];
 
 /**
@@ -36,7 +38,7 @@ export function AdminArea({
             {s.text}
           </a>
         ))}
-        {/* HOOK(invitations, canned-responses, retention): their admin pages join this list once the server has them. */}
+        {/* HOOK(invitations, retention): their admin pages join this list once the server has them. */}
       </nav>
       <main class="admin-main">
         {route.section === 'sites' &&
@@ -48,6 +50,18 @@ export function AdminArea({
         {route.section === 'team' && <TeamPage runtime={runtime} />}
         {route.section === 'departments' && <DepartmentsPage runtime={runtime} />}
         {route.section === 'tags' && <TagsPage runtime={runtime} />}
+        {route.section === 'canned' && (
+          <>
+            <div class="page-head">
+              <h1>Shared canned responses</h1>
+            </div>
+            <p class="muted">
+              Every agent can use these (on their site, or everywhere). Agents keep their own in their
+              profile.
+            </p>
+            <CannedManager runtime={runtime} shared />
+          </>
+        )}
       </main>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { cannedMatches, cannedQuery, insertCanned } from '../../lib/cannedPicker';
 import { EMOJI } from '../../lib/emoji';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { useStores } from '../hooks';
@@ -15,6 +16,17 @@ export function Composer({ runtime, id, closed }: { runtime: ConsoleRuntime; id:
   const files = useRef<HTMLInputElement>(null);
   const [emojiOpen, setEmojiOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [caret, setCaret] = useState(0);
+  const [picked, setPicked] = useState(0);
+  /** The `/` position whose picker the agent dismissed with Escape. */
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const canned = cannedQuery(draft.text, caret);
+  const matches =
+    canned === null || canned.start === dismissed
+      ? []
+      : cannedMatches(runtime.directory.canned, canned.query, runtime.inbox.get(id)?.siteId ?? '');
+  const showPicker =
+    canned !== null && canned.start !== dismissed && !draft.note && runtime.directory.canned.length > 0;
 
   useEffect(() => setEmojiOpen(false), [id]);
 
@@ -31,6 +43,34 @@ export function Composer({ runtime, id, closed }: { runtime: ConsoleRuntime; id:
       el?.focus();
       el?.setSelectionRange(start + text.length, start + text.length);
     });
+  };
+  const useCanned = (body: string): void => {
+    if (canned === null) return;
+    const next = insertCanned(draft.text, canned, caret, runtime.expandCanned(id, body));
+    runtime.typed(id, next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+  const pickerKey = (e: KeyboardEvent): boolean => {
+    if (!showPicker || matches.length === 0) return false;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      setPicked((picked + step + matches.length) % matches.length);
+      return true;
+    }
+    if (e.key === 'Enter' || e.key === 'Tab') {
+      const chosen = matches[Math.min(picked, matches.length - 1)];
+      if (chosen !== undefined) useCanned(chosen.body);
+      return true;
+    }
+    if (e.key === 'Escape') {
+      setDismissed(canned.start);
+      return true;
+    }
+    return false;
   };
   const takeFiles = (list: FileList | null | undefined): void => {
     if (list && list.length > 0) runtime.attach(id, [...list]);
@@ -110,6 +150,31 @@ export function Composer({ runtime, id, closed }: { runtime: ConsoleRuntime; id:
             ))}
           </ul>
         )}
+        {showPicker && (
+          <div class="canned-picker" id="canned-picker" role="listbox" aria-label="Canned responses">
+            {matches.length === 0 ? (
+              <p class="muted">
+                No canned response starts with /{canned.query}. Add yours in{' '}
+                <a href="#/profile">your profile</a>.
+              </p>
+            ) : (
+              matches.map((c, i) => (
+                <button
+                  key={c.id}
+                  type="button"
+                  role="option"
+                  aria-selected={i === Math.min(picked, matches.length - 1)}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => useCanned(c.body)}
+                >
+                  <span class="canned-shortcut">/{c.shortcut}</span>
+                  <span class="canned-body">{c.body}</span>
+                  {c.ownerId !== null && <span class="tag">mine</span>}
+                </button>
+              ))
+            )}
+          </div>
+        )}
         <label class="visually-hidden" for="reply-input">
           {label}
         </label>
@@ -120,14 +185,28 @@ export function Composer({ runtime, id, closed }: { runtime: ConsoleRuntime; id:
           maxLength={10_000}
           placeholder={draft.note ? 'A note for your colleagues…' : 'Write a reply…'}
           value={draft.text}
-          onInput={(e) => runtime.typed(id, e.currentTarget.value)}
+          onInput={(e) => {
+            runtime.typed(id, e.currentTarget.value);
+            setCaret(e.currentTarget.selectionStart);
+            setPicked(0);
+          }}
+          onKeyUp={(e) => {
+            if (e.key.startsWith('Arrow') || e.key === 'Home' || e.key === 'End') {
+              setCaret(e.currentTarget.selectionStart);
+            }
+          }}
+          onClick={(e) => setCaret(e.currentTarget.selectionStart)}
+          aria-controls={showPicker ? 'canned-picker' : undefined}
           onKeyDown={(e) => {
+            if (pickerKey(e)) {
+              e.preventDefault();
+              e.stopPropagation();
+              return;
+            }
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               send();
             }
-            // HOOK(canned-responses): a "/" at the start of the draft opens the canned-response picker
-            // (shortcut + {{visitor.name}}-style variables) once the server serves canned responses.
           }}
           onPaste={(e) => {
             const pasted = e.clipboardData?.files;

@@ -1,10 +1,11 @@
-import type { AgentSession } from '@parley/protocol';
+import type { Agent, AgentSession } from '@parley/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../api/ApiError';
 import { applyTheme, storedTheme, type ThemeChoice } from '../../lib/theme';
 import { fullTime, shortTime } from '../../lib/time';
 import { describeUserAgent } from '../../lib/userAgent';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
+import { CannedManager } from '../CannedManager';
 import { useStores } from '../hooks';
 
 /** The agent's own profile and this browser's settings (loaded on demand, not in the first load). */
@@ -13,11 +14,87 @@ export function ProfilePage({ runtime }: { runtime: ConsoleRuntime }) {
     <main class="page" aria-labelledby="profile-title">
       <h1 id="profile-title">Profile and settings</h1>
       <ProfileForm runtime={runtime} />
+      <PhotoField runtime={runtime} />
+      <section class="card" aria-labelledby="profile-canned">
+        <h2 id="profile-canned">Your canned responses</h2>
+        <p class="muted">
+          Type / and the shortcut in a reply to insert one. Shared ones are managed by admins.
+        </p>
+        <CannedManager runtime={runtime} shared={false} />
+      </section>
       <NotificationSettings runtime={runtime} />
       <ThemeSettings />
       <SecuritySettings runtime={runtime} />
     </main>
   );
+}
+
+function PhotoField({ runtime }: { runtime: ConsoleRuntime }) {
+  useStores(runtime.directory);
+  const me = runtime.directory.me;
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const run = (work: Promise<Agent>): void => {
+    setState({ busy: true, error: null });
+    work.then(
+      (agent) => {
+        runtime.directory.setMe(agent);
+        setState({ busy: false, error: null });
+      },
+      (e: unknown) => setState({ busy: false, error: errorText(e) }),
+    );
+  };
+  return (
+    <section class="card" aria-labelledby="profile-photo">
+      <h2 id="profile-photo">Photo</h2>
+      <div class="row">
+        {me.avatarUrl === null ? (
+          <span class="avatar avatar-large" aria-hidden="true">
+            {initials(me.name)}
+          </span>
+        ) : (
+          <img class="avatar avatar-large" src={me.avatarUrl} alt="Your photo" width={96} height={96} />
+        )}
+        <div>
+          <p class="muted">
+            Visitors see it next to your replies when the site shows agents. PNG, JPEG, GIF or WebP.
+          </p>
+          <div class="form-actions">
+            <label class="button-like">
+              {me.avatarUrl === null ? 'Upload a photo…' : 'Change the photo…'}
+              <input
+                type="file"
+                accept="image/png,image/jpeg,image/gif,image/webp"
+                class="visually-hidden"
+                disabled={state.busy}
+                onChange={(e) => {
+                  const file = e.currentTarget.files?.[0];
+                  e.currentTarget.value = '';
+                  if (file !== undefined) run(runtime.api.uploadAvatar(file));
+                }}
+              />
+            </label>
+            {me.avatarUrl !== null && (
+              <button type="button" disabled={state.busy} onClick={() => run(runtime.api.removeAvatar())}>
+                Remove
+              </button>
+            )}
+            {state.busy && <span role="status">Uploading…</span>}
+          </div>
+          {state.error !== null && (
+            <p class="form-error" role="alert">
+              {state.error}
+            </p>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** "Ada Lovelace" → "AL": the stand-in for a missing photo. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  return ((words[0]?.[0] ?? '') + (words.length > 1 ? (words.at(-1)?.[0] ?? '') : '')).toUpperCase() || '?';
 }
 
 function ProfileForm({ runtime }: { runtime: ConsoleRuntime }) {
@@ -63,7 +140,6 @@ function ProfileForm({ runtime }: { runtime: ConsoleRuntime }) {
           onInput={(e) => setMaxChats(e.currentTarget.value)}
         />
         <p class="field-hint">0 means no limit.</p>
-        {/* HOOK(avatar): a photo upload goes here once the server resizes and stores avatars. */}
         <div class="form-actions">
           <button class="primary" type="submit" disabled={state.busy}>
             Save profile
