@@ -166,7 +166,7 @@ describe('migration 005_console', () => {
     expect(people.map((p) => p.conversation_id)).toEqual(['closed', 'answered-then-asked']);
 
     // And it stays current: a new message, a changed name, deletions cascaded from a conversation.
-    await database.db
+    await db
       .insertInto('messages')
       .values({
         ...message('never-answered', 2, 'visitor', 'A lighthouse keeper writes', 400),

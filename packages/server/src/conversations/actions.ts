@@ -63,25 +63,31 @@ async function doNewConversation(
   now: number,
 ): Promise<ConversationRow> {
   const visitor = await visitorStore.byId(trx, actor.id);
-  const conv = newConversationRow(actor, source, visitor?.department_id ?? null, now);
+  const conv = newConversationRow(
+    { siteId: actor.siteId, visitorId: actor.id, departmentId: visitor?.department_id ?? null },
+    source,
+    null,
+    now,
+  );
   await conversationStore.insert(trx, conv);
   return conv;
 }
 
-function newConversationRow(
-  actor: VisitorActor,
+/** A new open conversation of a visitor: begun by the visitor, or by an agent (`proactive`, assigned to it). */
+export function newConversationRow(
+  of: { siteId: string; visitorId: string; departmentId: string | null },
   source: Source,
-  departmentId: string | null,
+  assigneeId: string | null,
   now: number,
 ): ConversationRow {
   return {
     id: newId(),
-    site_id: actor.siteId,
-    visitor_id: actor.id,
+    site_id: of.siteId,
+    visitor_id: of.visitorId,
     status: 'open',
     source,
-    assignee_id: null,
-    department_id: departmentId,
+    assignee_id: assigneeId,
+    department_id: of.departmentId,
     last_seq: 0,
     last_public_seq: 0,
     created_at: now,
@@ -126,7 +132,7 @@ async function doResolveVisitorConversation(
   return { conv, change: 'created', line: null };
 }
 
-async function doSend(
+export async function doSend(
   trx: Kysely<DB>,
   actor: Sender,
   input: SendInput,

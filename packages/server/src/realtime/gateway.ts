@@ -17,6 +17,7 @@ import { Connection, type ConnectionMeta } from './connection';
 import { Registry } from './recipients';
 import { CLOSE, type RealtimeSocket } from './socket';
 import { handleFrame, type HandlerEnv } from './handlers';
+import { VisitorPresenceWriter } from './visitorPresence';
 import { sessionStore } from '../auth/store';
 import { SESSION_TTL_MS } from '../auth/actions';
 
@@ -44,6 +45,8 @@ export interface GatewayOptions {
  */
 export class Gateway {
   readonly registry: Registry;
+  /** Widget connections as every node sees them (visitors.socket_seen_at). */
+  readonly visitorPresence: VisitorPresenceWriter;
   private readonly heartbeatMs: number;
   private readonly helloTimeoutMs: number;
   private readonly env: HandlerEnv;
@@ -57,7 +60,8 @@ export class Gateway {
     private readonly ctx: AppContext,
     opts: GatewayOptions = {},
   ) {
-    this.registry = new Registry(ctx.presence);
+    this.visitorPresence = new VisitorPresenceWriter(ctx.db, ctx.clock, ctx.log);
+    this.registry = new Registry(ctx.presence, this.visitorPresence);
     this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
     this.env = {
@@ -165,6 +169,7 @@ export class Gateway {
     }
     if (now - this.lastRevalidation >= this.heartbeatMs) {
       this.lastRevalidation = now;
+      this.visitorPresence.refresh(this.registry.visitorIds());
       void this.revalidateSessions(now).catch((err: unknown) =>
         this.ctx.log.error({ err }, 'session revalidation failed'),
       );
@@ -293,6 +298,7 @@ export class Gateway {
   /** Graceful shutdown: refuse new sockets, tell the connected ones to reconnect (elsewhere), close them. */
   async drain(): Promise<void> {
     this.draining = true;
+    this.visitorPresence.stop();
     await Promise.allSettled([...this.registry.all].map((c) => c.queue));
     await this.chain;
     for (const c of [...this.registry.all]) {
@@ -302,6 +308,7 @@ export class Gateway {
   }
 
   stop(): void {
+    this.visitorPresence.stop();
     clearInterval(this.sweeper);
     this.unsubscribe();
   }

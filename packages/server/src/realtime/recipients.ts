@@ -1,5 +1,6 @@
 import type { Connection } from './connection';
 import type { Presence } from '../presence/presence';
+import type { VisitorPresence } from './visitorPresence';
 
 /**
  * Who is connected, indexed the ways fan-out needs. Recipient choice for every event is made here
@@ -13,14 +14,19 @@ export class Registry {
   /** Owners and admins: every site, including ones created after they connected. */
   private readonly allSites = new Set<Connection>();
 
-  constructor(private readonly presence?: Presence) {}
+  constructor(
+    private readonly presence?: Presence,
+    private readonly visitors?: VisitorPresence,
+  ) {}
 
   add(c: Connection): void {
     this.all.add(c);
     const a = c.auth;
     if (!a) return;
     if (a.role === 'visitor') {
+      const first = !this.byVisitor.has(a.actor.id);
       addTo(this.byVisitor, a.actor.id, c);
+      if (first) this.visitors?.visitorConnected(a.actor.id);
     } else {
       addTo(this.byAgent, a.actor.id, c);
       this.presence?.agentConnected(a.actor.id, c.meta.id);
@@ -35,6 +41,7 @@ export class Registry {
     if (!a) return;
     if (a.role === 'visitor') {
       removeFrom(this.byVisitor, a.actor.id, c);
+      if (!this.byVisitor.has(a.actor.id)) this.visitors?.visitorDisconnected(a.actor.id);
     } else {
       removeFrom(this.byAgent, a.actor.id, c);
       this.presence?.agentDisconnected(a.actor.id, c.meta.id);
@@ -45,6 +52,11 @@ export class Registry {
 
   visitor(id: string): Iterable<Connection> {
     return this.byVisitor.get(id) ?? [];
+  }
+
+  /** Visitors with at least one socket on this node. */
+  visitorIds(): Iterable<string> {
+    return this.byVisitor.keys();
   }
 
   agent(id: string): Iterable<Connection> {

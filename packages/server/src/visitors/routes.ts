@@ -4,6 +4,10 @@ import {
   AttributesRequest,
   IdentifyRequest,
   IdentifyResponse,
+  LiveVisitorList,
+  LiveVisitorsQuery,
+  ProactiveMessageRequest,
+  ProactiveMessageResponse,
   PageViewRequest,
   PrechatRequest,
   PrechatResponse,
@@ -15,7 +19,10 @@ import {
 } from '@parley/protocol';
 import type { AppContext } from '../shared/context';
 import { IdParams, OkResponse, errors, typed } from '../shared/routing';
-import { requireAgent, requireVisitor } from '../auth/http';
+import { perSession, requireAgent, requireVisitor } from '../auth/http';
+import { sendProactiveMessage } from '../conversations/proactive';
+import { getConversationForAgent } from '../conversations/queries';
+import { listLiveVisitors } from './live';
 import {
   getVisitorForAgent,
   identifyVisitor,
@@ -186,5 +193,48 @@ export function visitorRoutes(
       },
     },
     async (req) => getVisitorForAgent(ctx, await requireAgent(ctx, req), req.params.id),
+  );
+
+  api.get(
+    '/api/v1/live-visitors',
+    {
+      schema: {
+        tags: ['visitors'],
+        summary:
+          'Who is on the agent’s sites now: a widget connection anywhere in the cluster, or seen in the last minutes; the page, since when, this visit',
+        querystring: LiveVisitorsQuery,
+        response: { 200: LiveVisitorList, ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => listLiveVisitors(ctx, await requireAgent(ctx, req), req.query.siteId),
+  );
+
+  api.post(
+    '/api/v1/visitors/:id/messages',
+    {
+      schema: {
+        tags: ['visitors'],
+        summary:
+          'Write to a visitor first (proactive message): into its open conversation, or a new one assigned to this agent; the widget receives it live. Idempotent by clientMsgId',
+        params: IdParams,
+        body: ProactiveMessageRequest,
+        response: {
+          200: ProactiveMessageResponse,
+          201: ProactiveMessageResponse,
+          ...errors(400, 401, 403, 404, 409, 429),
+        },
+      },
+      config: { rateLimit: perSession(30, '1 minute') },
+    },
+    async (req, reply) => {
+      const actor = await requireAgent(ctx, req);
+      const r = await sendProactiveMessage(ctx, actor, req.params.id, req.body);
+      return reply.status(r.duplicate ? 200 : 201).send({
+        conversation: await getConversationForAgent(ctx, actor, r.conversation.id),
+        message: r.message,
+        created: r.created,
+        duplicate: r.duplicate,
+      });
+    },
   );
 }

@@ -108,6 +108,44 @@ export const visitorStore = {
       .limit(limit)
       .execute(),
 
+  /** Visitors of these sites ('all': any) seen since `since`, newest visit first. */
+  seenSince: (db: Kysely<DB>, siteIds: readonly string[] | 'all', since: number, limit: number) => {
+    if (siteIds !== 'all' && siteIds.length === 0) return Promise.resolve([]);
+    let q = db.selectFrom('visitors').selectAll().where('last_seen_at', '>=', since);
+    if (siteIds !== 'all') q = q.where('site_id', 'in', siteIds);
+    return q
+      .orderBy((eb) => eb.fn.coalesce('visit_started_at', 'last_seen_at'), 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Page views of each visitor's current visit, in one query. */
+  pagesThisVisit: async (db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, number>> => {
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('page_views as p')
+      .innerJoin('visitors as v', 'v.id', 'p.visitor_id')
+      .select(['p.visitor_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('p.visitor_id', 'in', ids)
+      .whereRef('p.at', '>=', (eb) => eb.fn.coalesce('v.visit_started_at', 'v.last_seen_at'))
+      .groupBy('p.visitor_id')
+      .execute();
+    return new Map(rows.map((r) => [r.visitor_id, r.n]));
+  },
+
+  /** The conversation that is not closed, per visitor (there is at most one each). */
+  openConversations: async (db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> => {
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['id', 'visitor_id'])
+      .where('visitor_id', 'in', ids)
+      .where('status', '<>', 'closed')
+      .execute();
+    return new Map(rows.map((r) => [r.visitor_id, r.id]));
+  },
+
   countEvents: async (db: Kysely<DB>, visitorId: string): Promise<number> =>
     Number(
       (
