@@ -21,15 +21,10 @@ function chunks<T>(list: readonly T[]): T[][] {
 }
 
 export const analyticsStore = {
-  /**
-   * The conversations created in [start, end) with what the log says of each: one range scan of
-   * conversations by (site, created_at) and one covering scan of their messages, grouped.
-   */
-  async facts(db: Kysely<DB>, f: FactsFilter): Promise<ConversationFacts[]> {
-    if (f.siteIds.length === 0) return [];
-    const rows = await db
+  /** The conversations of the period: a range scan of (site_id, created_at). */
+  conversationsQuery: (db: Kysely<DB>, f: FactsFilter) =>
+    db
       .selectFrom('conversations as c')
-      .leftJoin('messages as m', 'm.conversation_id', 'c.id')
       .select([
         'c.id',
         'c.site_id',
@@ -40,6 +35,23 @@ export const analyticsStore = {
         'c.department_id',
         'c.closed_at',
         'c.rating',
+      ])
+      .where('c.site_id', 'in', f.siteIds)
+      .where('c.created_at', '>=', f.start)
+      .where('c.created_at', '<', f.end)
+      .$if(f.departmentId !== undefined, (q) => q.where('c.department_id', '=', f.departmentId ?? ''))
+      .$if(f.assigneeId !== undefined, (q) => q.where('c.assignee_id', '=', f.assigneeId ?? '')),
+
+  /**
+   * What the log says of each of those conversations, in one pass over the covering index
+   * messages (conversation_id, author_kind, private, created_at) of migration 006: no table row
+   * is read.
+   */
+  messagesQuery: (db: Kysely<DB>, f: FactsFilter) =>
+    db
+      .selectFrom('messages as m')
+      .select([
+        'm.conversation_id',
         sql<
           number | null
         >`min(case when m.author_kind = 'visitor' and m.private = 0 then m.created_at end)`.as(
@@ -50,27 +62,38 @@ export const analyticsStore = {
         ),
         sql<number>`count(case when m.private = 0 and m.author_kind <> 'system' then 1 end)`.as('messages'),
       ])
-      .where('c.site_id', 'in', f.siteIds)
-      .where('c.created_at', '>=', f.start)
-      .where('c.created_at', '<', f.end)
-      .$if(f.departmentId !== undefined, (q) => q.where('c.department_id', '=', f.departmentId ?? ''))
-      .$if(f.assigneeId !== undefined, (q) => q.where('c.assignee_id', '=', f.assigneeId ?? ''))
-      .groupBy('c.id')
-      .execute();
-    const facts: ConversationFacts[] = rows.map((r) => ({
-      id: r.id,
-      siteId: r.site_id,
-      createdAt: r.created_at,
-      source: r.source,
-      status: r.status,
-      assigneeId: r.assignee_id,
-      departmentId: r.department_id,
-      closedAt: r.closed_at === null ? null : r.closed_at,
-      rating: r.rating,
-      firstVisitorAt: r.first_visitor_at === null ? null : r.first_visitor_at,
-      firstAgentReplyAt: r.first_agent_at === null ? null : r.first_agent_at,
-      messages: r.messages,
-    }));
+      .where('m.conversation_id', 'in', analyticsStore.conversationsQuery(db, f).clearSelect().select('c.id'))
+      .groupBy('m.conversation_id'),
+
+  /**
+   * The conversations created in [start, end) with what the log says of each: one range scan of
+   * conversations by (site, created_at) and one covering scan of their messages, grouped.
+   */
+  async facts(db: Kysely<DB>, f: FactsFilter): Promise<ConversationFacts[]> {
+    if (f.siteIds.length === 0) return [];
+    const rows = await analyticsStore.conversationsQuery(db, f).execute();
+    const logs = new Map<
+      string,
+      { first_visitor_at: number | null; first_agent_at: number | null; messages: number }
+    >();
+    for (const r of await analyticsStore.messagesQuery(db, f).execute()) logs.set(r.conversation_id, r);
+    const facts: ConversationFacts[] = rows.map((r) => {
+      const log = logs.get(r.id);
+      return {
+        id: r.id,
+        siteId: r.site_id,
+        createdAt: r.created_at,
+        source: r.source,
+        status: r.status,
+        assigneeId: r.assignee_id,
+        departmentId: r.department_id,
+        closedAt: r.closed_at,
+        rating: r.rating,
+        firstVisitorAt: log?.first_visitor_at ?? null,
+        firstAgentReplyAt: log?.first_agent_at ?? null,
+        messages: log?.messages ?? 0,
+      };
+    });
     // An agent who wrote first (a proactive message): the reply is the first one after the visitor's.
     const early = facts.filter(
       (x) =>

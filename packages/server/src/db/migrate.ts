@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_files';
 import * as m003 from './migrations/003_widget';
 import * as m004 from './migrations/004_cluster';
 import * as m005 from './migrations/005_console';
+import * as m006 from './migrations/006_analytics';
 
 /** Migrations are imported statically so that they ship inside any bundle and need no file system walk. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003_widget': m003,
   '004_cluster': m004,
   '005_console': m005,
+  '006_analytics': m006,
 };
 
 class StaticProvider implements MigrationProvider {
