@@ -331,8 +331,14 @@ async function idleScenario(scenario: string, nodes: number, perNode: number): P
         IDLE_FROM: sources[i] ?? '127.0.0.1',
       }),
     );
-    await Promise.all(workers.map((w) => waitFor(w, /ready \d+/, 300_000)));
-    const connectMs = performance.now() - t0;
+    // Generous: a loaded machine connects ~100 visitors a second per node.
+    const banners = await Promise.all(
+      workers.map((w) => waitFor(w, /ready \d+ \d+/, Math.max(120_000, perNode * 30))),
+    );
+    // Each worker times its own connects (its start-up is not the server's doing); they ran in parallel.
+    const connectMs = Math.max(
+      ...banners.map((b) => Number(/ready \d+ (\d+)/.exec(b)?.[1] ?? performance.now() - t0)),
+    );
     await new Promise((r) => setTimeout(r, 3000));
     const after = s.pids.map(procStats);
     for (const w of workers) w.kill('SIGKILL');
@@ -434,22 +440,41 @@ async function main(): Promise<void> {
   if (hasTaskset) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
   const started = new Date();
   const rows: Row[] = [];
+  // A scenario that fails (a target that does not start, a timeout) is reported, and the run goes on.
+  const failures: { scenario: string; error: string }[] = [];
+  const attempt = async (scenario: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      failures.push({ scenario, error: err instanceof Error ? err.message.slice(0, 300) : String(err) });
+      process.stdout.write(`${scenario} failed: ${String(err)}\n`);
+    }
+  };
   for (const name of ['relay', 'socketio', 'sqlite', 'postgres', 'cluster']) {
     if (!ONLY.includes(name)) continue;
-    const s =
-      name === 'relay' || name === 'socketio'
-        ? await startRelay(name)
-        : await startParley(name, name === 'sqlite' ? 'sqlite' : 'postgres', name === 'cluster' ? 2 : 1);
-    try {
-      rows.push(...(await latencyScenario(s)));
-    } finally {
-      await s.stop();
-    }
+    await attempt(name, async () => {
+      const s =
+        name === 'relay' || name === 'socketio'
+          ? await startRelay(name)
+          : await startParley(name, name === 'sqlite' ? 'sqlite' : 'postgres', name === 'cluster' ? 2 : 1);
+      try {
+        rows.push(...(await latencyScenario(s)));
+      } finally {
+        await s.stop();
+      }
+    });
   }
   const idle: IdleResult[] = [];
-  if (ONLY.includes('idle')) idle.push(await idleScenario('idle', 1, IDLE_SOCKETS));
-  if (ONLY.includes('idle-cluster')) idle.push(await idleScenario('idle-cluster', 2, IDLE_SOCKETS));
-  const storm = ONLY.includes('storm') ? await stormScenario() : null;
+  if (ONLY.includes('idle'))
+    await attempt('idle', async () => void idle.push(await idleScenario('idle', 1, IDLE_SOCKETS)));
+  if (ONLY.includes('idle-cluster'))
+    await attempt(
+      'idle-cluster',
+      async () => void idle.push(await idleScenario('idle-cluster', 2, IDLE_SOCKETS)),
+    );
+  const stormRuns: StormResult[] = [];
+  if (ONLY.includes('storm')) await attempt('storm', async () => void stormRuns.push(await stormScenario()));
+  const storm = stormRuns[0] ?? null;
 
   const summary = summarize(rows);
   const meta = {
@@ -469,7 +494,7 @@ async function main(): Promise<void> {
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   fs.writeFileSync(
     path.join(ROOT, `bench/results/${stamp}.json`),
-    JSON.stringify({ meta, summary, rows, idle, storm }, null, 2) + '\n',
+    JSON.stringify({ meta, summary, rows, idle, storm, failures }, null, 2) + '\n',
   );
 
   const ratio = (s: Summary, base: string) => {
@@ -569,6 +594,13 @@ async function main(): Promise<void> {
       ),
     );
   }
+  if (failures.length > 0)
+    lines.push(
+      '',
+      'Scenarios that did not complete:',
+      '',
+      ...failures.map((f) => `- ${f.scenario}: ${f.error.split('\n')[0] ?? ''}`),
+    );
   const verdict = targets(summary, idle);
   if (verdict.length > 0) lines.push('', 'Targets:', '', ...verdict);
 
