@@ -121,5 +121,6 @@ describe('parley CLI', () => {
       { code: 2 },
     );
     await expect(parley(['frobnicate'])).rejects.toMatchObject({ code: 1 });
-  });
+    // Seven real CLI processes, each starting Node and compiling TypeScript: slow on a busy machine.
+  }, 120_000);
 });
