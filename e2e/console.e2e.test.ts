@@ -148,6 +148,25 @@ test('keyboard: next conversation, assign to me, focus the composer, close; the 
   await eventually(() => expect(two.client.conversation(c.conversationId)?.status).toBe('closed'));
 });
 
+test('search: "/" focuses the field, matches are marked, a click opens the conversation, Escape clears', async () => {
+  await signInAsOwner();
+  const customer = await visitorOf(b);
+  const { conversationId: id } = await customer.client.send('My invoice number is 4711, the café order')
+    .acked;
+  await inboxItem(b.page, 'invoice number').waitFor();
+  await b.page.keyboard.press('/');
+  await b.page.keyboard.type('invoi cafe');
+  const results = b.page.locator('#search-results');
+  const hit = results.locator(`[data-conversation-id="${id}"]`);
+  await hit.waitFor();
+  await expect(hit.locator('mark').allTextContents()).resolves.toEqual(['invoice', 'café']);
+  await hit.click();
+  await threadRow(b.page, 'invoice number').waitFor();
+  await b.page.getByRole('searchbox', { name: 'Search conversations' }).press('Escape');
+  await results.waitFor({ state: 'detached' });
+  await inboxItem(b.page, 'invoice number').waitFor();
+});
+
 test('after the connection drops the console says so, catches up by itself, and sends what was written meanwhile', async () => {
   const sockets = await SocketSwitch.install(b.page);
   await signInAsOwner();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { cannedMatches, cannedQuery, insertCanned } from '../src/lib/cannedPicker';
+import { highlightParts } from '../src/lib/highlight';
 import { segments, safeHref } from '../src/lib/richText';
 import { parseRoute, routeHash } from '../src/lib/router';
 import { commandFor } from '../src/lib/shortcuts';
@@ -220,5 +221,29 @@ describe('canned responses in the composer', () => {
       text: 'Dear customer, Your refund is on its way. and more',
       caret: 41,
     });
+  });
+});
+
+describe('search excerpts', () => {
+  test('highlight ranges become marked parts; bad ranges are tolerated', () => {
+    expect(highlightParts('my invoice number', [[3, 10]])).toEqual([
+      { text: 'my ', mark: false },
+      { text: 'invoice', mark: true },
+      { text: ' number', mark: false },
+    ]);
+    expect(
+      highlightParts('abcdef', [
+        [4, 99],
+        [0, 2],
+        [1, 3],
+        [5, 5],
+      ]),
+    ).toEqual([
+      { text: 'ab', mark: true },
+      { text: 'c', mark: true },
+      { text: 'd', mark: false },
+      { text: 'ef', mark: true },
+    ]);
+    expect(highlightParts('<b>x</b>', [])).toEqual([{ text: '<b>x</b>', mark: false }]);
   });
 });

@@ -4,6 +4,7 @@ import type { Message, Site } from '@parley/protocol';
 import { ApiError } from '../src/api/ApiError';
 import { ComposerStore } from '../src/state/ComposerStore';
 import { NotificationCenter, type StorageLike } from '../src/state/NotificationCenter';
+import { SearchStore } from '../src/state/SearchStore';
 import { SiteDraft } from '../src/state/SiteDraft';
 import { threadRows } from '../src/state/thread';
 import { at, buildConversation, buildMessage, COLLEAGUE, ME, SYSTEM, VISITOR } from './fixtures';
@@ -223,5 +224,45 @@ describe('SiteDraft', () => {
     ).toBe(false);
     expect(draft.error).toBe('admins only');
     expect(draft.dirty).toBe(true);
+  });
+});
+
+describe('SearchStore', () => {
+  const hit = (id: string) => ({
+    conversation: buildConversation({ id }),
+    field: 'name' as const,
+    message: null,
+    snippet: { text: id, highlights: [] },
+  });
+
+  test('an answer to an older query never replaces the newer one; pages add up; empty clears', async () => {
+    const pending = new Map<
+      string,
+      (r: { results: ReturnType<typeof hit>[]; nextCursor: string | null }) => void
+    >();
+    const store = new SearchStore(
+      (q, before) => new Promise((resolve) => pending.set(`${q}|${before ?? ''}`, resolve)),
+    );
+    const slow = store.run('inv');
+    const fast = store.run('invoice');
+    pending.get('invoice|')?.({ results: [hit('a')], nextCursor: 'next' });
+    await fast;
+    pending.get('inv|')?.({ results: [hit('stale')], nextCursor: null });
+    await slow;
+    expect([store.answered, store.results.map((r) => r.conversation.id)]).toEqual(['invoice', ['a']]);
+    const more = store.more();
+    pending.get('invoice|next')?.({ results: [hit('b')], nextCursor: null });
+    await more;
+    expect(store.results.map((r) => r.conversation.id)).toEqual(['a', 'b']);
+    await store.run('  ');
+    expect([store.active, store.results, store.answered]).toEqual([false, [], null]);
+  });
+
+  test('a failed search says why and keeps nothing stale', async () => {
+    const store = new SearchStore(() =>
+      Promise.reject(new ApiError(429, 'rate_limited', 'Too many searches')),
+    );
+    await store.run('x');
+    expect([store.error, store.loading]).toEqual(['Too many searches', false]);
   });
 });

@@ -3,6 +3,7 @@ import {
   AgentList,
   AgentResponse,
   AgentSessionList,
+  SearchResponse,
   CannedResponseList,
   CannedResponseResponse,
   ConversationResponse,
@@ -288,6 +289,13 @@ export class ConsoleApi {
 
   async deleteCanned(id: string): Promise<void> {
     await this.call('DELETE', `/api/v1/canned-responses/${encodeURIComponent(id)}`);
+  }
+
+  /** Full-text search of what this agent may see; newest first, paged with `before`. */
+  search(q: string, before?: string): Promise<z.output<typeof SearchResponse>> {
+    const params = new URLSearchParams({ q, limit: '20' });
+    if (before !== undefined) params.set('before', before);
+    return this.call('GET', `/api/v1/search?${params.toString()}`, undefined, SearchResponse);
   }
 
   /** This agent's own sessions (devices), latest activity first. */

@@ -7,6 +7,7 @@ export type AdminSection = 'sites' | 'team' | 'departments' | 'tags' | 'canned';
 export type Route =
   | { name: 'inbox'; conversationId: string | null }
   | { name: 'profile' }
+  | { name: 'reports' }
   | { name: 'admin'; section: AdminSection; itemId: string | null };
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'c' && second !== undefined && SEGMENT.test(second))
     return { name: 'inbox', conversationId: second };
   if (first === 'profile') return { name: 'profile' };
+  if (first === 'reports') return { name: 'reports' };
   if (first === 'admin') {
     const section: AdminSection =
       second === 'team' || second === 'departments' || second === 'tags' || second === 'canned'
@@ -34,6 +36,8 @@ export function routeHash(route: Route): string {
       return route.conversationId === null ? '#/' : `#/c/${encodeURIComponent(route.conversationId)}`;
     case 'profile':
       return '#/profile';
+    case 'reports':
+      return '#/reports';
     case 'admin':
       return `#/admin/${route.section}${route.itemId === null ? '' : `/${encodeURIComponent(route.itemId)}`}`;
   }

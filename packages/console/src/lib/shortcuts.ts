@@ -1,6 +1,6 @@
 /** Keyboard shortcuts: which key does what, and the list the help overlay shows. */
 export type Command =
-  'next' | 'previous' | 'assignToMe' | 'close' | 'focusComposer' | 'noteMode' | 'help' | 'escape';
+  'next' | 'previous' | 'assignToMe' | 'close' | 'focusComposer' | 'noteMode' | 'search' | 'help' | 'escape';
 
 export interface KeyInput {
   key: string;
@@ -18,6 +18,7 @@ export const SHORTCUTS: readonly { keys: readonly string[]; command: Command; te
   { keys: ['c'], command: 'close', text: 'Close the conversation' },
   { keys: ['r'], command: 'focusComposer', text: 'Write a reply (focus the composer)' },
   { keys: ['n'], command: 'noteMode', text: 'Write a private note' },
+  { keys: ['/'], command: 'search', text: 'Search conversations' },
   { keys: ['?'], command: 'help', text: 'Show these shortcuts' },
   { keys: ['Esc'], command: 'escape', text: 'Leave the composer, close this list' },
 ];
@@ -29,6 +30,7 @@ const LETTERS: Record<string, Command> = {
   c: 'close',
   r: 'focusComposer',
   n: 'noteMode',
+  '/': 'search',
   '?': 'help',
 };
 

@@ -20,6 +20,7 @@ import { applyEvent, isAgentView, type ConsoleStores } from './dispatch';
 import { InboxStore } from './InboxStore';
 import { NotificationCenter, type Attention, type Permission } from './NotificationCenter';
 import { threadRows, type ThreadParts } from './thread';
+import { SearchStore } from './SearchStore';
 import { TypingStore } from './TypingStore';
 import { VisitorStore } from './VisitorStore';
 
@@ -45,6 +46,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   readonly connection = new ConnectionStore();
   readonly composer = new ComposerStore();
   readonly visitors = new VisitorStore();
+  readonly search: SearchStore;
   readonly directory: DirectoryStore;
   readonly notifications: NotificationCenter;
   readonly chime = new Chime();
@@ -77,6 +79,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
       persist: { storage: localStorage, key: `parley:outbox:agent:${session.agent.id}` },
     });
     this.directory = new DirectoryStore(session.agent);
+    this.search = new SearchStore((q, before) => this.api.search(q, before));
     this.inbox = new InboxStore(session.agent.id);
     this.inbox.restoreFilter(readJson(`parley:console:inbox:${session.agent.id}`));
     this.notifications = new NotificationCenter({

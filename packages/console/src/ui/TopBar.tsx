@@ -39,6 +39,9 @@ export function TopBar({
         <a href="#/" aria-current={route.name === 'inbox' ? 'page' : undefined}>
           Inbox
         </a>
+        <a href="#/reports" aria-current={route.name === 'reports' ? 'page' : undefined}>
+          Reports
+        </a>
         {runtime.directory.isAdmin && (
           <a href="#/admin/sites" aria-current={route.name === 'admin' ? 'page' : undefined}>
             Admin

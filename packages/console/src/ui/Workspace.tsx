@@ -14,6 +14,7 @@ import { TopBar } from './TopBar';
 
 const ProfilePage = lazyComponent(() => import('./profile/ProfilePage').then((m) => m.ProfilePage));
 const AdminArea = lazyComponent(() => import('./admin/AdminArea').then((m) => m.AdminArea));
+const ReportsPage = lazyComponent(() => import('./reports/ReportsPage').then((m) => m.ReportsPage));
 
 /** The signed-in console: one runtime for the life of this session, and the screen the URL names. */
 export function Workspace({ api, session, auth }: { api: ConsoleApi; session: Session; auth: AuthStore }) {
@@ -55,6 +56,7 @@ export function Workspace({ api, session, auth }: { api: ConsoleApi; session: Se
         </div>
       )}
       {route.name === 'profile' && <ProfilePage runtime={runtime} />}
+      {route.name === 'reports' && <ReportsPage runtime={runtime} />}
       {route.name === 'admin' &&
         (isAdmin ? (
           <AdminArea runtime={runtime} route={route} />
@@ -88,6 +90,10 @@ function run(
     return true;
   }
   if (!inInbox) return false;
+  if (command === 'search') {
+    document.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+    return true;
+  }
   // The URL, not the runtime: a key pressed right after a navigation must see where it went.
   const current = parseRoute(location.hash);
   const id = current.name === 'inbox' ? current.conversationId : null;

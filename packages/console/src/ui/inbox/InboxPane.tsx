@@ -9,8 +9,10 @@ import {
   type InboxView,
 } from '../../state/InboxStore';
 import type { Tag } from '@parley/protocol';
+import { useRef, useState } from 'preact/hooks';
 import { useNow, useStores } from '../hooks';
 import { TagChip } from '../TagChip';
+import { SearchResults } from './SearchResults';
 
 const VIEW_TEXT: Record<InboxView, string> = {
   unassigned: 'Unassigned',
@@ -27,7 +29,7 @@ const STATUS_TEXT: Record<InboxStatus, string> = {
 
 export function InboxPane({ runtime }: { runtime: ConsoleRuntime }) {
   const { inbox, directory, typing } = runtime;
-  useStores(runtime, inbox, directory, typing);
+  useStores(runtime, inbox, directory, typing, runtime.search);
   const now = useNow(15_000);
   const { filter, closed } = inbox;
   const counts = inbox.counts();
@@ -92,14 +94,16 @@ export function InboxPane({ runtime }: { runtime: ConsoleRuntime }) {
             </select>
           </label>
         )}
-        {/* HOOK(search): the search field goes here once the server offers full-text search. */}
+        <SearchField runtime={runtime} />
       </div>
       {runtime.notice !== null && (
         <p class="form-error" role="alert">
           {runtime.notice}
         </p>
       )}
-      {rows.length === 0 ? (
+      {runtime.search.active ? (
+        <SearchResults runtime={runtime} />
+      ) : rows.length === 0 ? (
         <p class="inbox-empty" id="inbox-empty">
           {emptyText(filter.view, filter.status, inbox.hasDepartments, closed.loading)}
         </p>
@@ -121,7 +125,7 @@ export function InboxPane({ runtime }: { runtime: ConsoleRuntime }) {
           ))}
         </ul>
       )}
-      {filter.status === 'closed' && (
+      {filter.status === 'closed' && !runtime.search.active && (
         <div class="inbox-more">
           {closed.error !== null && (
             <p class="form-error" role="alert">
@@ -217,4 +221,35 @@ function emptyText(view: InboxView, status: InboxStatus, hasDepartments: boolean
   if (status === 'snoozed') return 'No snoozed conversations.';
   if (view === 'mine') return `No ${status} conversations are assigned to you.`;
   return `No ${status} conversations. New chats appear here as they start.`;
+}
+
+/** Searching starts a moment after the agent stops typing; Escape clears it. */
+function SearchField({ runtime }: { runtime: ConsoleRuntime }) {
+  const { search } = runtime;
+  const [text, setText] = useState(search.query);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const change = (value: string): void => {
+    setText(value);
+    if (timer.current !== null) clearTimeout(timer.current);
+    timer.current = setTimeout(() => void search.run(value), value.trim() === '' ? 0 : 300);
+  };
+  return (
+    <div class="search-field" role="search">
+      <input
+        type="search"
+        aria-label="Search conversations"
+        placeholder="Search messages, names, e-mail…"
+        value={text}
+        maxLength={200}
+        onInput={(e) => change(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && text !== '') {
+            e.preventDefault();
+            e.stopPropagation();
+            change('');
+          }
+        }}
+      />
+    </div>
+  );
 }
