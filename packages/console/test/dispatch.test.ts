@@ -101,6 +101,25 @@ describe('the dispatcher', () => {
     expect(chimes).toHaveLength(2);
   });
 
+  test('a conversation handed to the agent alerts, unless the agent took it while looking at it', () => {
+    const { s, notified } = stores();
+    applyEvent(s, event({ type: 'conversation', payload: buildConversation({ assigneeId: 'agent-2' }) }), 0);
+    applyEvent(s, event({ type: 'conversation', payload: buildConversation({ assigneeId: ME.id }) }), 0);
+    expect(notified).toEqual(['Assigned to you: Visitor 3f2a9c1b']);
+    const looking = stores({ looking: true, selectedId: 'c1' });
+    applyEvent(
+      looking.s,
+      event({ type: 'conversation', payload: buildConversation({ assigneeId: 'agent-2' }) }),
+      0,
+    );
+    applyEvent(
+      looking.s,
+      event({ type: 'conversation', payload: buildConversation({ assigneeId: ME.id }) }),
+      0,
+    );
+    expect(looking.chimes).toEqual([]);
+  });
+
   test('conversations of colleagues and the one the agent is looking at stay quiet', () => {
     const looking = stores({ looking: true, selectedId: 'c1' });
     applyEvent(looking.s, event({ type: 'conversation', payload: buildConversation() }), 0);

@@ -92,6 +92,14 @@ export class NotificationCenter extends Observable {
     });
   }
 
+  /** Handed to this agent; quiet when the agent is looking at it (then they did it themselves). */
+  assignedToMe(summary: ConversationForAgent, title: string, attention: Attention): void {
+    this.#alert(attention, summary.id, true, {
+      title: `Assigned to you: ${title}`,
+      body: summary.lastMessagePreview ?? '',
+    });
+  }
+
   newMessage(message: Message, title: string, attention: Attention): void {
     if (message.author.kind !== 'visitor' || message.private) return;
     this.#alert(attention, message.conversationId, true, {

@@ -36,9 +36,19 @@ export function applyEvent(s: ConsoleStores, event: ClientEvent, now: number): v
     case 'conversation': {
       const summary = event.payload;
       if (!isAgentView(summary)) break;
+      const before = s.inbox.get(summary.id);
       const added = s.inbox.upsert(summary);
+      const me = s.directory.me.id;
       if (added && summary.status !== 'closed' && s.inbox.isForMe(summary.id)) {
         s.notifications.newConversation(summary, visitorTitle(summary), s.attention());
+      } else if (
+        before !== undefined &&
+        before.assigneeId !== me &&
+        summary.assigneeId === me &&
+        summary.status !== 'closed'
+      ) {
+        // Assigned or transferred to this agent (by a colleague, or by the agent elsewhere).
+        s.notifications.assignedToMe(summary, visitorTitle(summary), s.attention());
       }
       break;
     }

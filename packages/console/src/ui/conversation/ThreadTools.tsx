@@ -82,9 +82,11 @@ export function TagBar({ runtime, summary }: { runtime: ConsoleRuntime; summary:
   useStores(directory);
   const tags = summary.tagIds.flatMap((id) => directory.tag(id) ?? []);
   const available = directory.tagsFor(summary.siteId).filter((t) => !summary.tagIds.includes(t.id));
+  const snoozed = summary.snoozedUntil !== null && summary.status !== 'closed';
+  if (!snoozed && tags.length === 0 && available.length === 0) return null;
   return (
     <div class="thread-meta">
-      {summary.snoozedUntil !== null && summary.status !== 'closed' && (
+      {snoozed && summary.snoozedUntil !== null && (
         <span class="tag" id="thread-snoozed">
           ⏰ Snoozed until {shortTime(summary.snoozedUntil)}
         </span>
