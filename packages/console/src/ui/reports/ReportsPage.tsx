@@ -3,7 +3,7 @@ import { useEffect, useMemo } from 'preact/hooks';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { ReportsStore, type Preset } from '../../state/ReportsStore';
 import { useStores } from '../hooks';
-import { change, decimal, duration, hours, share, WEEKDAYS } from './format';
+import { change, decimal, duration, hours, share, shortDuration, WEEKDAYS } from './format';
 import { UPlotChart, type ChartSeries } from './UPlotChart';
 
 const PRESETS: [Preset, string][] = [
@@ -382,6 +382,7 @@ function DailyCharts({ report, store }: { report: AnalyticsReport; store: Report
         labels={labels}
         series={volume}
         format={count}
+        integers
         ariaLabel="Conversations per day: answered, missed and offline, stacked"
       />
       <DayTable
@@ -399,6 +400,7 @@ function DailyCharts({ report, store }: { report: AnalyticsReport; store: Report
         labels={labels}
         series={response}
         format={duration}
+        axisFormat={shortDuration}
         ariaLabel="First response time per day, median and p90"
       />
       <DayTable

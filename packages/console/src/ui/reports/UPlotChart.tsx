@@ -41,12 +41,19 @@ export function UPlotChart({
   labels,
   series,
   format,
+  axisFormat = format,
+  integers = false,
   height = 220,
   ariaLabel,
 }: {
   labels: string[];
   series: ChartSeries[];
+  /** Values in the tooltip. */
   format: (value: number | null) => string;
+  /** Ticks of the value axis (shorter). */
+  axisFormat?: (value: number) => string;
+  /** Counts: whole-number ticks only. */
+  integers?: boolean;
   height?: number;
   ariaLabel: string;
 }) {
@@ -89,8 +96,9 @@ export function UPlotChart({
           stroke: ink,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
-          values: (_u, ticks) => ticks.map((t) => format(t)),
-          size: 70,
+          values: (_u, ticks) => ticks.map((t) => axisFormat(t)),
+          ...(integers && { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] }),
+          size: 60,
         },
       ],
       series: [
@@ -137,7 +145,7 @@ export function UPlotChart({
       resize.disconnect();
       chart.destroy();
     };
-  }, [labels, series, format, height, theme]);
+  }, [labels, series, format, axisFormat, integers, height, theme]);
   return (
     <figure class="chart" aria-label={ariaLabel}>
       <div class="chart-legend" aria-hidden="true">

@@ -32,3 +32,11 @@ export function change(value: number | null): string {
 }
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** Short durations for chart axes: "45 s", "2 min", "1.5 h". */
+export function shortDuration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 60) return `${String(Math.round(s))} s`;
+  if (s < 3600) return `${String(Math.round((s / 60) * 10) / 10)} min`;
+  return `${String(Math.round((s / 3600) * 10) / 10)} h`;
+}
