@@ -492,6 +492,7 @@ export const AuditEntry = z.object({
   siteId: Id.nullable(),
   details: z.record(z.string(), z.unknown()),
 });
+export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditLogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),

@@ -20,6 +20,8 @@ import { fileRoutes } from './files/routes';
 import { tagRoutes } from './tags/routes';
 import { cannedRoutes } from './canned/routes';
 import { searchRoutes } from './search/routes';
+import { invitationRoutes } from './invitations/routes';
+import { auditRoutes } from './audit/routes';
 import { avatarRoutes } from './agents/avatarRoutes';
 import { analyticsRoutes, localVisitorsOf } from './analytics/routes';
 import { inProcessRunner, type AnalyticsRunner } from './analytics/runner';
@@ -33,8 +35,10 @@ export interface AppOptions {
   loginPerMinute: number;
   visitorSessionsPerMinute: number;
   files: { storage: FileStorage; maxBytes: number };
-  /** SMTP for transcripts by e-mail; null when SMTP_URL is not set. */
+  /** SMTP for transcripts and invitations by e-mail; null when SMTP_URL is not set. */
   mailer: Mailer | null;
+  /** PUBLIC_URL: the base of links the server sends (invitations); else the request's own address. */
+  publicUrl?: string | undefined;
   ping: () => Promise<void>;
   /** Checks beyond the database for /healthz (`redis` in a cluster): failing ones make it `degraded`. */
   checks?: () => Promise<Record<string, HealthCheck>>;
@@ -147,6 +151,12 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   });
   cannedRoutes(app, ctx);
   searchRoutes(app, ctx);
+  invitationRoutes(app, ctx, {
+    mailer: opts.mailer,
+    publicUrl: opts.publicUrl,
+    perMinute: opts.loginPerMinute,
+  });
+  auditRoutes(app, ctx);
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
   demoPageRoutes(app);

@@ -108,6 +108,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     visitorSessionsPerMinute: config.visitorSessionsPerMinute,
     files: { storage, maxBytes: config.maxFileBytes },
     mailer,
+    publicUrl: config.publicUrl,
     ping: () => database.ping(),
     checks: () => cluster.checks(),
     gateway,

@@ -51,11 +51,26 @@ export async function login(
     ctx.log.warn({ agentId: row.id, failed, locked: lock }, 'failed sign-in');
     throw new AppError('invalid_credentials', 'wrong e-mail or password', 401);
   }
+  const started = newSession(row.id, meta, now);
+  await ctx.db.transaction().execute(async (trx) => {
+    await agentStore.update(trx, row.id, { failed_logins: 0, locked_until: null });
+    await sessionStore.insert(trx, started.session);
+  });
+  const sites = await agentStore.siteIdsFor(ctx.db, [row.id]);
+  return { ...started, agent: presentAgent(row, sites.get(row.id) ?? []) };
+}
+
+/** A session row for an agent who just proved who it is (sign-in, accepted invitation), and its token. */
+export function newSession(
+  agentId: string,
+  meta: { ip: string | null; userAgent: string | null },
+  now: number,
+): { token: string; session: SessionRow; csrfToken: string } {
   const token = newToken('ps_');
   const session: SessionRow = {
     id: newId(),
     token_hash: hashToken(token),
-    agent_id: row.id,
+    agent_id: agentId,
     csrf_token: newToken(),
     user_agent: meta.userAgent?.slice(0, 500) ?? null,
     ip: meta.ip,
@@ -63,12 +78,7 @@ export async function login(
     last_seen_at: now,
     expires_at: now + SESSION_TTL_MS,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    await agentStore.update(trx, row.id, { failed_logins: 0, locked_until: null });
-    await sessionStore.insert(trx, session);
-  });
-  const sites = await agentStore.siteIdsFor(ctx.db, [row.id]);
-  return { token, session, csrfToken: session.csrf_token, agent: presentAgent(row, sites.get(row.id) ?? []) };
+  return { token, session, csrfToken: session.csrf_token };
 }
 
 export interface ResolvedSession {

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { DepartmentCreateRequest, DepartmentList, DepartmentResponse } from '@parley/protocol';
+import {
+  DepartmentCreateRequest,
+  DepartmentList,
+  DepartmentResponse,
+  DepartmentUpdateRequest,
+} from '@parley/protocol';
 import type { AppContext } from '../shared/context';
-import { errors, typed } from '../shared/routing';
+import { IdParams, OkResponse, errors, typed } from '../shared/routing';
 import { requireAgent } from '../auth/http';
-import { createDepartment, listDepartments } from './actions';
+import { createDepartment, deleteDepartment, listDepartments, updateDepartment } from './actions';
 
 export function departmentRoutes(app: FastifyInstance, ctx: AppContext): void {
   const api = typed(app);
@@ -35,5 +40,36 @@ export function departmentRoutes(app: FastifyInstance, ctx: AppContext): void {
       reply
         .status(201)
         .send({ department: await createDepartment(ctx, await requireAgent(ctx, req), req.body) }),
+  );
+
+  api.patch(
+    '/api/v1/departments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a department or replace its members (admin)',
+        params: IdParams,
+        body: DepartmentUpdateRequest,
+        response: { 200: DepartmentResponse, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req) => ({
+      department: await updateDepartment(ctx, await requireAgent(ctx, req), req.params.id, req.body),
+    }),
+  );
+  api.delete(
+    '/api/v1/departments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a department (admin); its conversations stay, without a department',
+        params: IdParams,
+        response: { 200: OkResponse, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      await deleteDepartment(ctx, await requireAgent(ctx, req), req.params.id);
+      return { ok: true as const };
+    },
   );
 }

@@ -15,6 +15,10 @@ export const departmentStore = {
     db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst(),
   insert: (db: Kysely<DB>, row: { id: string; site_id: string | null; name: string; created_at: number }) =>
     db.insertInto('departments').values(row).execute(),
+  rename: (db: Kysely<DB>, id: string, name: string) =>
+    db.updateTable('departments').set({ name }).where('id', '=', id).execute(),
+  /** Conversations and visitors that pointed at it keep no department (foreign keys set null). */
+  delete: (db: Kysely<DB>, id: string) => db.deleteFrom('departments').where('id', '=', id).execute(),
   members: async (db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string[]>> => {
     const out = new Map<string, string[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return out;
