@@ -185,6 +185,32 @@ test('a personal canned response: made in the profile, typed as /shortcut, its v
   );
 });
 
+test('live visitors: who is on the site and where; an agent writes first and the conversation opens', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  const browsing = await visitorWithToken(b, 'https://shop.example/shoes');
+  await b.page.getByRole('link', { name: 'Visitors' }).click();
+  const row = b.page.locator(
+    `#live-visitors tr[data-visitor-id="${browsing.client.session?.visitor?.id ?? ''}"]`,
+  );
+  await waitForText(row, 'shop.example/shoes');
+  // A new page reaches the list live (a visitor frame), before the next read.
+  const moved = await http(b.server, 'POST', '/api/v1/visitor/pageviews', {
+    visitorToken: browsing.token,
+    body: { url: 'https://shop.example/checkout', title: 'Checkout' },
+  });
+  expect(moved.status).toBeLessThan(300);
+  await waitForText(row, 'Checkout');
+  await row.getByRole('button', { name: /^Write to/ }).click();
+  await row.getByLabel(/^Message to/).fill('Hi! Need help choosing a size?');
+  await row.getByRole('button', { name: 'Send' }).click();
+  await threadRow(b.page, 'Need help choosing a size?').waitFor();
+  await waitForText(b.page.locator('#thread-status'), 'Assigned to you');
+  await eventually(() =>
+    expect(browsing.messages.map((m) => m.body)).toContain('Hi! Need help choosing a size?'),
+  );
+});
+
 test('the profile lists the agent’s sessions; ending another one signs that device out', async () => {
   await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
   await waitForText(b.page.locator('#connection'), 'Connected');

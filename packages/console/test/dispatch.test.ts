@@ -9,6 +9,7 @@ import { InboxStore } from '../src/state/InboxStore';
 import { NotificationCenter, type Attention } from '../src/state/NotificationCenter';
 import { TypingStore, TYPING_TTL_MS } from '../src/state/TypingStore';
 import { VisitorStore } from '../src/state/VisitorStore';
+import { LiveVisitorsStore } from '../src/state/LiveVisitorsStore';
 import { buildAgent, buildConversation, buildMessage, ME, VISITOR } from './fixtures';
 
 function stores(attention: Attention = { looking: false, selectedId: null }) {
@@ -34,6 +35,9 @@ function stores(attention: Attention = { looking: false, selectedId: null }) {
       },
     }),
     visitors: new VisitorStore(),
+    live: new LiveVisitorsStore(() =>
+      Promise.resolve({ visitors: [], truncated: false, windowSeconds: 300 }),
+    ),
     attention: () => attention,
     end: (end) => ends.push(end),
   };
@@ -231,5 +235,53 @@ describe('the dispatcher', () => {
       'https://shop.example/cart',
       'https://shop.example/',
     ]);
+  });
+
+  test('a visitor frame moves a listed live visitor to its new page, first in the list', async () => {
+    const visitor = (id: string, page: string) => ({
+      id,
+      siteId: 'site-1',
+      name: null,
+      email: null,
+      externalId: null,
+      verified: false,
+      attributes: {},
+      firstSeenAt: '2026-01-01T12:00:00.000Z',
+      lastSeenAt: '2026-01-01T12:00:00.000Z',
+      lastPageUrl: page,
+      lastPageTitle: null,
+      userAgent: null,
+    });
+    const entry = (id: string, page: string) => ({
+      visitor: visitor(id, page),
+      connected: true,
+      page: { url: page, title: null, since: '2026-01-01T12:00:00.000Z' },
+      visitStartedAt: '2026-01-01T12:00:00.000Z',
+      visits: 1,
+      pagesThisVisit: 1,
+      conversationId: null,
+    });
+    const { s } = stores();
+    Object.assign(s, {
+      live: new LiveVisitorsStore(() =>
+        Promise.resolve({
+          visitors: [entry('a', 'https://shop.example/'), entry('b', 'https://shop.example/')],
+          truncated: false,
+          windowSeconds: 300,
+        }),
+      ),
+    });
+    await s.live.refresh();
+    applyEvent(
+      s,
+      { type: 'visitor', payload: visitor('b', 'https://shop.example/cart') },
+      Date.UTC(2026, 0, 1, 12, 5),
+    );
+    expect(s.live.visitors.map((v) => [v.visitor.id, v.page?.url, v.page?.since, v.pagesThisVisit])).toEqual([
+      ['b', 'https://shop.example/cart', '2026-01-01T12:05:00.000Z', 2],
+      ['a', 'https://shop.example/', '2026-01-01T12:00:00.000Z', 1],
+    ]);
+    applyEvent(s, { type: 'visitor', payload: visitor('unknown', 'https://shop.example/') }, 0);
+    expect(s.live.visitors).toHaveLength(2);
   });
 });

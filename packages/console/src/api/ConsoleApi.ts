@@ -3,6 +3,8 @@ import {
   AgentList,
   AgentResponse,
   AgentSessionList,
+  LiveVisitorList,
+  ProactiveMessageResponse,
   SearchResponse,
   CannedResponseList,
   CannedResponseResponse,
@@ -296,6 +298,22 @@ export class ConsoleApi {
     const params = new URLSearchParams({ q, limit: '20' });
     if (before !== undefined) params.set('before', before);
     return this.call('GET', `/api/v1/search?${params.toString()}`, undefined, SearchResponse);
+  }
+
+  /** Visitors on the agent's sites now (or on one site). */
+  liveVisitors(siteId?: string): Promise<z.output<typeof LiveVisitorList>> {
+    const query = siteId === undefined ? '' : `?siteId=${encodeURIComponent(siteId)}`;
+    return this.call('GET', `/api/v1/live-visitors${query}`, undefined, LiveVisitorList);
+  }
+
+  /** The agent writes first: into the visitor's open conversation, or a new one. Idempotent by clientMsgId. */
+  messageVisitor(
+    visitorId: string,
+    clientMsgId: string,
+    body: string,
+  ): Promise<z.output<typeof ProactiveMessageResponse>> {
+    const path = `/api/v1/visitors/${encodeURIComponent(visitorId)}/messages`;
+    return this.call('POST', path, { clientMsgId, body }, ProactiveMessageResponse);
   }
 
   /** This agent's own sessions (devices), latest activity first. */

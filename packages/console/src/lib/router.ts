@@ -8,6 +8,7 @@ export type Route =
   | { name: 'inbox'; conversationId: string | null }
   | { name: 'profile' }
   | { name: 'reports' }
+  | { name: 'visitors' }
   | { name: 'admin'; section: AdminSection; itemId: string | null };
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
     return { name: 'inbox', conversationId: second };
   if (first === 'profile') return { name: 'profile' };
   if (first === 'reports') return { name: 'reports' };
+  if (first === 'visitors') return { name: 'visitors' };
   if (first === 'admin') {
     const section: AdminSection =
       second === 'team' || second === 'departments' || second === 'tags' || second === 'canned'
@@ -38,6 +40,8 @@ export function routeHash(route: Route): string {
       return '#/profile';
     case 'reports':
       return '#/reports';
+    case 'visitors':
+      return '#/visitors';
     case 'admin':
       return `#/admin/${route.section}${route.itemId === null ? '' : `/${encodeURIComponent(route.itemId)}`}`;
   }

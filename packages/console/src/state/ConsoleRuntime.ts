@@ -20,6 +20,7 @@ import { applyEvent, isAgentView, type ConsoleStores } from './dispatch';
 import { InboxStore } from './InboxStore';
 import { NotificationCenter, type Attention, type Permission } from './NotificationCenter';
 import { threadRows, type ThreadParts } from './thread';
+import { LiveVisitorsStore } from './LiveVisitorsStore';
 import { SearchStore } from './SearchStore';
 import { TypingStore } from './TypingStore';
 import { VisitorStore } from './VisitorStore';
@@ -47,6 +48,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   readonly composer = new ComposerStore();
   readonly visitors = new VisitorStore();
   readonly search: SearchStore;
+  readonly live: LiveVisitorsStore;
   readonly directory: DirectoryStore;
   readonly notifications: NotificationCenter;
   readonly chime = new Chime();
@@ -80,6 +82,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     });
     this.directory = new DirectoryStore(session.agent);
     this.search = new SearchStore((q, before) => this.api.search(q, before));
+    this.live = new LiveVisitorsStore(() => this.api.liveVisitors());
     this.inbox = new InboxStore(session.agent.id);
     this.inbox.restoreFilter(readJson(`parley:console:inbox:${session.agent.id}`));
     this.notifications = new NotificationCenter({

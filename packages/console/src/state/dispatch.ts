@@ -8,6 +8,7 @@ import { visitorTitle, type InboxStore } from './InboxStore';
 import type { Attention, NotificationCenter } from './NotificationCenter';
 import type { TypingStore } from './TypingStore';
 import type { VisitorStore } from './VisitorStore';
+import type { LiveVisitorsStore } from './LiveVisitorsStore';
 
 /** The stores a client event can change, and the two things they need from the page. */
 export interface ConsoleStores {
@@ -18,6 +19,7 @@ export interface ConsoleStores {
   readonly directory: DirectoryStore;
   readonly notifications: NotificationCenter;
   readonly visitors: VisitorStore;
+  readonly live: LiveVisitorsStore;
   attention(): Attention;
   /** The server ended this console's session (sign-out elsewhere, deactivation, refused socket). */
   end(end: AppEnd): void;
@@ -76,9 +78,12 @@ export function applyEvent(s: ConsoleStores, event: ClientEvent, now: number): v
       }
       break;
     }
-    case 'visitor':
-      s.visitors.update(event.payload, new Date(now).toISOString());
+    case 'visitor': {
+      const at = new Date(now).toISOString();
+      s.visitors.update(event.payload, at);
+      s.live.update(event.payload, at);
       break;
+    }
     case 'ack':
       break; // the `message` event that follows puts it in the log
     case 'read':

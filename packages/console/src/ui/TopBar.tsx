@@ -39,6 +39,9 @@ export function TopBar({
         <a href="#/" aria-current={route.name === 'inbox' ? 'page' : undefined}>
           Inbox
         </a>
+        <a href="#/visitors" aria-current={route.name === 'visitors' ? 'page' : undefined}>
+          Visitors
+        </a>
         <a href="#/reports" aria-current={route.name === 'reports' ? 'page' : undefined}>
           Reports
         </a>

@@ -14,6 +14,9 @@ import { TopBar } from './TopBar';
 
 const ProfilePage = lazyComponent(() => import('./profile/ProfilePage').then((m) => m.ProfilePage));
 const AdminArea = lazyComponent(() => import('./admin/AdminArea').then((m) => m.AdminArea));
+const LiveVisitorsPage = lazyComponent(() =>
+  import('./visitors/LiveVisitorsPage').then((m) => m.LiveVisitorsPage),
+);
 const ReportsPage = lazyComponent(() => import('./reports/ReportsPage').then((m) => m.ReportsPage));
 
 /** The signed-in console: one runtime for the life of this session, and the screen the URL names. */
@@ -57,6 +60,7 @@ export function Workspace({ api, session, auth }: { api: ConsoleApi; session: Se
       )}
       {route.name === 'profile' && <ProfilePage runtime={runtime} />}
       {route.name === 'reports' && <ReportsPage runtime={runtime} />}
+      {route.name === 'visitors' && <LiveVisitorsPage runtime={runtime} />}
       {route.name === 'admin' &&
         (isAdmin ? (
           <AdminArea runtime={runtime} route={route} />
