@@ -469,6 +469,7 @@ export const VisitorExport = z.object({
     }),
   ),
 });
+export type VisitorExport = z.infer<typeof VisitorExport>;
 /** `DELETE /api/v1/visitors/{id}` (admin): what the erasure removed. */
 export const VisitorEraseResponse = z.object({
   ok: z.literal(true),

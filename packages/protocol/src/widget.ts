@@ -156,6 +156,11 @@ export const SiteSettings = z.looseObject({
   requireIdentityVerification: z.boolean().default(false),
   /** Seconds an incoming chat may wait for an agent reply before it counts as missed. */
   missedAfterSeconds: z.number().int().positive().max(86400).default(120),
+  /**
+   * Closed conversations older than this many days (since closing) are deleted, with their
+   * messages and files, by the `retention.purge` job. Null: kept for ever.
+   */
+  retentionDays: z.number().int().min(1).max(36500).nullable().default(null),
 });
 export type SiteSettings = z.infer<typeof SiteSettings>;
 

@@ -22,6 +22,7 @@ import { cannedRoutes } from './canned/routes';
 import { searchRoutes } from './search/routes';
 import { invitationRoutes } from './invitations/routes';
 import { auditRoutes } from './audit/routes';
+import { privacyRoutes } from './privacy/routes';
 import { avatarRoutes } from './agents/avatarRoutes';
 import { analyticsRoutes, localVisitorsOf } from './analytics/routes';
 import { inProcessRunner, type AnalyticsRunner } from './analytics/runner';
@@ -157,6 +158,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     perMinute: opts.loginPerMinute,
   });
   auditRoutes(app, ctx);
+  privacyRoutes(app, ctx, { storage: opts.files.storage });
   fileRoutes(app, ctx, opts.files);
   opsRoutes(app, ctx, { ping: opts.ping, gateway: opts.gateway, checks: opts.checks });
   demoPageRoutes(app);

@@ -3,6 +3,7 @@ import type { FileStorage } from '../files/storage';
 import { deleteUnattachedFiles } from '../files/actions';
 import { deleteExpiredSessions } from '../auth/actions';
 import { wakeSnoozedConversations } from '../conversations/triage';
+import { purgeExpiredConversations } from '../privacy/retention';
 import type { JobDefinition } from './runner';
 
 const SECOND = 1000;
@@ -20,6 +21,11 @@ export function builtinJobs(ctx: AppContext, deps: { storage: FileStorage }): Jo
       name: 'conversations.wake',
       everyMs: 15 * SECOND,
       run: (signal) => wakeSnoozedConversations(ctx, signal),
+    },
+    {
+      name: 'retention.purge',
+      everyMs: HOUR,
+      run: (signal) => purgeExpiredConversations(ctx, deps.storage, signal),
     },
     {
       name: 'files.cleanup',

@@ -282,6 +282,13 @@ export class Gateway {
         }
         return;
       }
+      case 'visitor.erased': {
+        for (const c of [...r.visitor(e.visitorId)]) {
+          c.send({ t: 'bye', reason: 'session_revoked', reconnect: false });
+          c.close(CLOSE.unauthorized, 'visitor erased');
+        }
+        return;
+      }
       case 'agent.signed_out': {
         for (const c of [...r.agent(e.agentId)]) {
           const sid = c.auth?.role === 'agent' ? c.auth.actor.sessionId : null;

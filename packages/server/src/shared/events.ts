@@ -50,6 +50,8 @@ export type DomainEvent =
       reason: 'page' | 'identity' | 'attributes' | 'profile';
       visitor: Visitor;
     }
+  /** A visitor was erased (GDPR): its widget connections end at once. */
+  | { type: 'visitor.erased'; siteId: string; visitorId: string }
   /** Role or site membership changed: open sockets must reconnect so that their rights are read again. */
   | { type: 'agent.access_changed'; agentId: string };
 
