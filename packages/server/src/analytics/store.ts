@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import type { ConversationFacts, StatusChange } from './metrics';
+import type { Classified, ConversationFacts, StatusChange } from './metrics';
 
 /** The reads of analytics: SQL only, read-only, each one index-backed (migration 006_analytics). */
 
@@ -71,13 +71,14 @@ export const analyticsStore = {
    */
   async facts(db: Kysely<DB>, f: FactsFilter): Promise<ConversationFacts[]> {
     if (f.siteIds.length === 0) return [];
-    const rows = await analyticsStore.conversationsQuery(db, f).execute();
-    const logs = new Map<
-      string,
-      { first_visitor_at: number | null; first_agent_at: number | null; messages: number }
-    >();
-    for (const r of await analyticsStore.messagesQuery(db, f).execute()) logs.set(r.conversation_id, r);
-    const facts: ConversationFacts[] = rows.map((r) => {
+    // Both at once: PostgreSQL runs them on two connections of the read pool.
+    const [rows, aggregates] = await Promise.all([
+      analyticsStore.conversationsQuery(db, f).execute(),
+      analyticsStore.messagesQuery(db, f).execute(),
+    ]);
+    const logs = new Map(aggregates.map((r) => [r.conversation_id, r]));
+    // Every object gets the classification's slots now, so all have one shape (classify fills them).
+    const facts: Classified[] = rows.map((r) => {
       const log = logs.get(r.id);
       return {
         id: r.id,
@@ -92,6 +93,10 @@ export const analyticsStore = {
         firstVisitorAt: log?.first_visitor_at ?? null,
         firstAgentReplyAt: log?.first_agent_at ?? null,
         messages: log?.messages ?? 0,
+        start: 0,
+        outcome: 'waiting',
+        firstResponseMs: null,
+        resolutionMs: null,
       };
     });
     // An agent who wrote first (a proactive message): the reply is the first one after the visitor's.
