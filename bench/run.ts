@@ -9,7 +9,8 @@
  *   npm run bench -- --only=sqlite,idle --quick     a subset, one short repeat
  *   npm run bench -- --rates=1000,2000 --repeats=5
  *
- * Scenarios (--only): relay, socketio, sqlite, postgres, cluster, idle, idle-cluster, storm.
+ * Scenarios (--only): relay, socketio, sqlite, postgres, cluster, idle, idle-cluster, storm, analytics
+ * (reports over 100,000 conversations on both engines: bench/analytics.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,12 +20,23 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { runLoad, type LoadResult } from './load';
 import { runStorm, type StormResult } from './storm';
+import { analyticsTable, runAnalyticsBench, type AnalyticsBenchRow } from './analytics';
 import { pool } from './peers';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PG_ADMIN = process.env.PARLEY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ALL = ['relay', 'socketio', 'sqlite', 'postgres', 'cluster', 'idle', 'idle-cluster', 'storm'];
+const ALL = [
+  'relay',
+  'socketio',
+  'sqlite',
+  'postgres',
+  'cluster',
+  'idle',
+  'idle-cluster',
+  'storm',
+  'analytics',
+];
 
 const { values: args } = parseArgs({
   options: {
@@ -475,6 +487,21 @@ async function main(): Promise<void> {
   const stormRuns: StormResult[] = [];
   if (ONLY.includes('storm')) await attempt('storm', async () => void stormRuns.push(await stormScenario()));
   const storm = stormRuns[0] ?? null;
+  const analytics: AnalyticsBenchRow[] = [];
+  if (ONLY.includes('analytics'))
+    await attempt('analytics', async () => {
+      const engines = ['sqlite', 'postgres'] as const;
+      const conversations = quick ? 20_000 : 100_000;
+      analytics.push(
+        ...(await runAnalyticsBench({
+          engines: [...engines],
+          conversations,
+          repeats: REPEATS + 2,
+          pgAdminUrl: PG_ADMIN,
+        })),
+      );
+      process.stdout.write(`\n${analyticsTable(analytics).join('\n')}\n`);
+    });
 
   const summary = summarize(rows);
   const meta = {
@@ -494,7 +521,7 @@ async function main(): Promise<void> {
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   fs.writeFileSync(
     path.join(ROOT, `bench/results/${stamp}.json`),
-    JSON.stringify({ meta, summary, rows, idle, storm, failures }, null, 2) + '\n',
+    JSON.stringify({ meta, summary, rows, idle, storm, failures, analytics }, null, 2) + '\n',
   );
 
   const ratio = (s: Summary, base: string) => {
