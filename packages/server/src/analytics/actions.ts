@@ -8,6 +8,8 @@ import { parseJsonColumn } from '../shared/json';
 import type { ReportParams } from './report';
 import type { AnalyticsRunner } from './runner';
 import { analyticsStore } from './store';
+// The same "connected" as the live visitors list: refreshed by every node's heartbeats.
+import { CONNECTED_WINDOW_MS } from '../visitors/live';
 import { dateOfDayNumber, dayNumber } from './zone';
 
 const isRealDate = (text: string, day: number): boolean =>
@@ -15,8 +17,6 @@ const isRealDate = (text: string, day: number): boolean =>
 
 /** A report covers at most this many calendar days. */
 export const MAX_DAYS = 400;
-/** A visitor whose widget connection was refreshed this recently counts as on the site. */
-export const LIVE_VISITOR_WINDOW_MS = 90_000;
 const LIVE_WAITING_LISTED = 50;
 
 /* ───────────── check… ───────────── */
@@ -113,7 +113,7 @@ export async function analyticsLive(
   const now = ctx.clock.now();
   // This node's sockets, and the connections other nodes refresh in the database.
   const visitors = localVisitors(new Set(siteIds));
-  for (const id of await analyticsStore.visitorsSeenSince(ctx.db, siteIds, now - LIVE_VISITOR_WINDOW_MS))
+  for (const id of await analyticsStore.visitorsSeenSince(ctx.db, siteIds, now - CONNECTED_WINDOW_MS))
     visitors.add(id);
   const waiting = await analyticsStore.waiting(ctx.db, siteIds, now, LIVE_WAITING_LISTED);
   const [connected, online, open] = await Promise.all([
