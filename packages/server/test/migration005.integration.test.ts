@@ -134,7 +134,7 @@ describe('migration 005_console', () => {
       .execute();
 
     const applied = await migrateToLatest(database.db);
-    expect(applied.applied).toEqual(['005_console']);
+    expect(applied.applied).toContain('005_console');
 
     const convs = await database.db
       .selectFrom('conversations')
