@@ -249,6 +249,41 @@ test('the profile lists the agent’s sessions; ending another one signs that de
   await photo.waitFor({ state: 'detached' });
 });
 
+test('an invitation link: made on the team screen, accepted in another browser, which is then signed in', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  await b.page.goto(`${b.server.url}/console#/admin/team`);
+  await b.page.getByLabel('E-mail address').fill('newcomer@example.test');
+  await b.page.getByRole('button', { name: 'Create the invitation' }).click();
+  const url = (await b.page.locator('#invitation-url').textContent()) ?? '';
+  expect(url).toMatch(/\/console\/?#\/invite\/[A-Za-z0-9_-]+$/);
+  await waitForText(b.page.locator('#invitations-table'), 'newcomer@example.test');
+
+  const side = await newRecordedContext(b.browser);
+  try {
+    const page = await side.context.newPage();
+    await page.goto(url);
+    await waitForText(page.locator('#screen-invite'), 'newcomer@example.test');
+    await page.getByLabel('Your name').fill('Nora');
+    await page.getByLabel('Choose a password').fill('a fine new password');
+    await page.getByLabel('Repeat the password').fill('a fine new password');
+    await page.getByRole('button', { name: 'Join and sign in' }).click();
+    await waitForText(page.locator('#connection'), 'Connected');
+    await expect(page.locator('#me').textContent()).resolves.toBe('Nora');
+    expect(new URL(page.url()).hash).toBe('#/');
+    // Spent: the same link is refused now.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('#screen-signin').waitFor();
+    await page.goto(url);
+    await waitForText(page.locator('#screen-invite'), 'cannot be used');
+  } finally {
+    await side.context.close();
+  }
+  await b.page.reload();
+  await waitForText(b.page.locator('#invitations-table'), 'Accepted');
+  await waitForText(b.page.locator('#team-table'), 'Nora');
+});
+
 test('an admin changes the widget colour: saved, published to widgets, shown on the demo page', async () => {
   await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
   await waitForText(b.page.locator('#connection'), 'Connected');

@@ -110,6 +110,8 @@ describe('routes', () => {
     expect(parseRoute('#/profile')).toEqual({ name: 'profile' });
     expect(parseRoute('#/admin/team')).toEqual({ name: 'admin', section: 'team', itemId: null });
     expect(parseRoute('#/admin/sites/s1')).toEqual({ name: 'admin', section: 'sites', itemId: 's1' });
+    expect(parseRoute('#/invite/Ab_3-x')).toEqual({ name: 'invite', token: 'Ab_3-x' });
+    expect(parseRoute('#/visitors')).toEqual({ name: 'visitors' });
     expect(parseRoute('#/c/<script>')).toEqual({ name: 'inbox', conversationId: null });
     expect(parseRoute('#/c/%E0%A4%A')).toEqual({ name: 'inbox', conversationId: null });
     for (const hash of [

@@ -3,6 +3,9 @@ import {
   AgentList,
   AgentResponse,
   AgentSessionList,
+  InvitationCreatedResponse,
+  InvitationList,
+  InvitationPreviewResponse,
   LiveVisitorList,
   ProactiveMessageResponse,
   SearchResponse,
@@ -170,6 +173,45 @@ export class ConsoleApi {
 
   async departments(): Promise<Department[]> {
     return (await this.call('GET', '/api/v1/departments', undefined, DepartmentList)).departments;
+  }
+
+  async updateDepartment(id: string, change: { name?: string; agentIds?: string[] }): Promise<Department> {
+    const path = `/api/v1/departments/${encodeURIComponent(id)}`;
+    return (await this.call('PATCH', path, change, DepartmentResponse)).department;
+  }
+
+  async deleteDepartment(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/departments/${encodeURIComponent(id)}`);
+  }
+
+  async invitations(): Promise<z.output<typeof InvitationList>['invitations']> {
+    return (await this.call('GET', '/api/v1/invitations', undefined, InvitationList)).invitations;
+  }
+
+  inviteAgent(input: {
+    email: string;
+    role: AgentRole;
+    siteIds: string[];
+    expiresInDays: number;
+    sendEmail: boolean;
+  }): Promise<z.output<typeof InvitationCreatedResponse>> {
+    return this.call('POST', '/api/v1/invitations', input, InvitationCreatedResponse);
+  }
+
+  async revokeInvitation(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/invitations/${encodeURIComponent(id)}`);
+  }
+
+  /** What an invitation link offers (public: the invitee has no session yet). */
+  invitationPreview(token: string): Promise<z.output<typeof InvitationPreviewResponse>> {
+    return this.call('POST', '/api/v1/invitations/preview', { token }, InvitationPreviewResponse);
+  }
+
+  /** Creates the invited agent and signs it in, as `login` does. */
+  async acceptInvitation(token: string, name: string, password: string): Promise<Session> {
+    return this.#remember(
+      await this.call('POST', '/api/v1/invitations/accept', { token, name, password }, SessionResponse),
+    );
   }
 
   async createDepartment(input: {

@@ -9,6 +9,8 @@ export type Route =
   | { name: 'profile' }
   | { name: 'reports' }
   | { name: 'visitors' }
+  /** An invitation link: the token travels in the fragment, never to the server's logs. */
+  | { name: 'invite'; token: string }
   | { name: 'admin'; section: AdminSection; itemId: string | null };
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
@@ -21,6 +23,9 @@ export function parseRoute(hash: string): Route {
   if (first === 'profile') return { name: 'profile' };
   if (first === 'reports') return { name: 'reports' };
   if (first === 'visitors') return { name: 'visitors' };
+  if (first === 'invite' && second !== undefined && /^[A-Za-z0-9_-]{1,200}$/.test(second)) {
+    return { name: 'invite', token: second };
+  }
   if (first === 'admin') {
     const section: AdminSection =
       second === 'team' || second === 'departments' || second === 'tags' || second === 'canned'
@@ -42,6 +47,8 @@ export function routeHash(route: Route): string {
       return '#/reports';
     case 'visitors':
       return '#/visitors';
+    case 'invite':
+      return `#/invite/${encodeURIComponent(route.token)}`;
     case 'admin':
       return `#/admin/${route.section}${route.itemId === null ? '' : `/${encodeURIComponent(route.itemId)}`}`;
   }

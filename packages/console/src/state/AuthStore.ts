@@ -119,6 +119,12 @@ export class AuthStore extends Observable {
     }
   }
 
+  /** An invitation was accepted: the new agent is signed in (the server set the session cookie). */
+  accepted(session: Session): void {
+    this.#oneTimePassword = null;
+    this.#enter(session);
+  }
+
   /** The signed-in agent changed (profile saved, welcome): the app screen keeps the fresh copy. */
   agentChanged(agent: Agent): void {
     if (this.screen.name === 'app') this.#show({ name: 'app', session: { ...this.screen.session, agent } });

@@ -3,7 +3,8 @@ import { ConsoleApi } from '../api/ConsoleApi';
 import { AuthStore } from '../state/AuthStore';
 import { PasswordForm } from './auth/PasswordForm';
 import { SignInForm } from './auth/SignInForm';
-import { useStores } from './hooks';
+import { InviteAccept } from './auth/InviteAccept';
+import { useRoute, useStores } from './hooks';
 import { Workspace } from './Workspace';
 
 /** The page: sign-in, the forced password change, or the signed-in workspace. */
@@ -11,8 +12,12 @@ export function App() {
   const api = useMemo(() => new ConsoleApi(), []);
   const auth = useMemo(() => new AuthStore(api), [api]);
   useStores(auth);
+  const route = useRoute();
   useEffect(() => void auth.boot(), [auth]);
   const screen = auth.screen;
+  // An invitation link is for someone without an account: it comes before any session.
+  if (route.name === 'invite' && screen.name !== 'app')
+    return <InviteAccept api={api} auth={auth} token={route.token} />;
   switch (screen.name) {
     case 'loading':
       return (

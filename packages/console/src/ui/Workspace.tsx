@@ -61,6 +61,12 @@ export function Workspace({ api, session, auth }: { api: ConsoleApi; session: Se
       {route.name === 'profile' && <ProfilePage runtime={runtime} />}
       {route.name === 'reports' && <ReportsPage runtime={runtime} />}
       {route.name === 'visitors' && <LiveVisitorsPage runtime={runtime} />}
+      {route.name === 'invite' && (
+        <p class="page-error" role="alert">
+          This is an invitation link for someone new. You are signed in as {runtime.directory.me.name}: sign
+          out first to accept it in this browser.
+        </p>
+      )}
       {route.name === 'admin' &&
         (isAdmin ? (
           <AdminArea runtime={runtime} route={route} />

@@ -38,7 +38,7 @@ export function AdminArea({
             {s.text}
           </a>
         ))}
-        {/* HOOK(invitations, retention): their admin pages join this list once the server has them. */}
+        {/* HOOK(retention): their admin pages join this list once the server has them. */}
       </nav>
       <main class="admin-main">
         {route.section === 'sites' &&

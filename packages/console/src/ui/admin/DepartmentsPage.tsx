@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../api/ApiError';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { useStores } from '../hooks';
+import type { Department } from '@parley/protocol';
 import { TextField } from './fields';
 
 export function DepartmentsPage({ runtime }: { runtime: ConsoleRuntime }) {
@@ -49,17 +50,14 @@ export function DepartmentsPage({ runtime }: { runtime: ConsoleRuntime }) {
             <th>Name</th>
             <th>Site</th>
             <th>Members</th>
+            <th>
+              <span class="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {directory.departments.map((d) => (
-            <tr key={d.id}>
-              <td>{d.name}</td>
-              <td>{d.siteId === null ? 'All sites' : (directory.siteName(d.siteId) ?? d.siteId)}</td>
-              <td>
-                {d.agentIds.map((id) => directory.agentName(id) ?? 'a former agent').join(', ') || 'Nobody'}
-              </td>
-            </tr>
+            <DepartmentRow key={d.id} department={d} runtime={runtime} onError={setError} />
           ))}
         </tbody>
       </table>
@@ -108,5 +106,134 @@ export function DepartmentsPage({ runtime }: { runtime: ConsoleRuntime }) {
         </p>
       </form>
     </>
+  );
+}
+
+function DepartmentRow({
+  department,
+  runtime,
+  onError,
+}: {
+  department: Department;
+  runtime: ConsoleRuntime;
+  onError: (error: string | null) => void;
+}) {
+  const { directory } = runtime;
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [name, setName] = useState(department.name);
+  const [members, setMembers] = useState(department.agentIds);
+  const done = (work: Promise<unknown>): void => {
+    onError(null);
+    work
+      .then(() => {
+        runtime.inbox.setMyDepartments(directory.myDepartmentIds());
+        setEditing(false);
+      })
+      .catch((e: unknown) => onError(errorText(e)));
+  };
+  return (
+    <tr data-department-id={department.id}>
+      <td>
+        {editing ? (
+          <input
+            aria-label="Department name"
+            value={name}
+            maxLength={200}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+        ) : (
+          department.name
+        )}
+      </td>
+      <td>
+        {department.siteId === null
+          ? 'All sites'
+          : (directory.siteName(department.siteId) ?? department.siteId)}
+      </td>
+      <td>
+        {editing ? (
+          <fieldset class="site-picker">
+            <legend class="visually-hidden">Members</legend>
+            {directory.agents
+              .filter((a) => a.active || members.includes(a.id))
+              .map((a) => (
+                <label key={a.id} class="check">
+                  <input
+                    type="checkbox"
+                    checked={members.includes(a.id)}
+                    onChange={(e) =>
+                      setMembers(
+                        e.currentTarget.checked ? [...members, a.id] : members.filter((id) => id !== a.id),
+                      )
+                    }
+                  />{' '}
+                  {a.name}
+                </label>
+              ))}
+          </fieldset>
+        ) : (
+          department.agentIds.map((id) => directory.agentName(id) ?? 'a former agent').join(', ') || 'Nobody'
+        )}
+      </td>
+      <td>
+        <div class="row">
+          {editing ? (
+            <>
+              <button
+                type="button"
+                class="primary"
+                onClick={() =>
+                  done(
+                    runtime.api
+                      .updateDepartment(department.id, { name: name.trim(), agentIds: members })
+                      .then((d) => directory.putDepartment(d)),
+                  )
+                }
+              >
+                Save
+              </button>
+              <button type="button" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          )}
+          {confirming ? (
+            <>
+              <button
+                type="button"
+                class="danger"
+                onClick={() =>
+                  done(
+                    runtime.api
+                      .deleteDepartment(department.id)
+                      .then(() =>
+                        directory.setDepartments(directory.departments.filter((x) => x.id !== department.id)),
+                      ),
+                  )
+                }
+              >
+                Delete {department.name}
+              </button>
+              <button type="button" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              onClick={() => setConfirming(true)}
+              title="Its conversations stay, without a department"
+            >
+              Delete…
+            </button>
+          )}
+        </div>
+      </td>
+    </tr>
   );
 }

@@ -5,6 +5,7 @@ import type { AgentChange } from '../../api/ConsoleApi';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { useStores } from '../hooks';
 import { Choice, TextField } from './fields';
+import { Invitations } from './Invitations';
 
 const ROLES = [
   ['agent', 'Agent'],
@@ -114,8 +115,8 @@ export function TeamPage({ runtime }: { runtime: ConsoleRuntime }) {
           ))}
         </tbody>
       </table>
+      <Invitations runtime={runtime} sites={directory.sites} />
       <NewAgent runtime={runtime} sites={directory.sites} />
-      {/* HOOK(invitations): "Invite by link" next to this form once the server issues invitations. */}
     </>
   );
 }
