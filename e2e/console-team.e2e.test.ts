@@ -284,6 +284,58 @@ test('an invitation link: made on the team screen, accepted in another browser, 
   await waitForText(b.page.locator('#team-table'), 'Nora');
 });
 
+test('GDPR from the visitor panel: export as JSON, then erase; retention set on the site', async () => {
+  await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+  await waitForText(b.page.locator('#connection'), 'Connected');
+  const customer = await visitorWithToken(b);
+  const { conversationId: id } = await customer.client.send('Please delete my data').acked;
+  await b.page.goto(`${b.server.url}/console#/c/${id}`);
+  await threadRow(b.page, 'delete my data').waitFor();
+  const [download] = await Promise.all([
+    b.page.waitForEvent('download'),
+    b.page.getByRole('link', { name: 'Export (JSON)' }).click(),
+  ]);
+  const exported = JSON.parse(await streamText(await download.createReadStream())) as {
+    conversations: { messages: { body: string }[] }[];
+  };
+  expect(exported.conversations.flatMap((c) => c.messages.map((m) => m.body))).toContain(
+    'Please delete my data',
+  );
+  await b.page.getByRole('button', { name: 'Erase…' }).click();
+  await b.page.getByRole('button', { name: 'Erase for good' }).click();
+  await eventually(() => expect(new URL(b.page.url()).hash).toBe('#/'));
+  await b.page.locator(`[data-conversation-id="${id}"]`).waitFor({ state: 'detached' });
+  await eventually(async () => expect(await dbMessagesOf(id)).toEqual([]));
+
+  await b.page.goto(`${b.server.url}/console#/admin/sites/${b.server.siteId}`);
+  await b.page.getByRole('button', { name: 'Data retention' }).click();
+  await b.page.getByLabel('Delete closed conversations after a while').check();
+  await b.page.getByLabel('Days after closing').fill('30');
+  await b.page.getByRole('button', { name: 'Save changes' }).click();
+  await waitForText(b.page.locator('.save-bar'), 'Saved.');
+  const site = await http<{ site: { settings: { retentionDays: number | null } } }>(
+    b.server,
+    'GET',
+    `/api/v1/sites/${b.server.siteId}`,
+    { agent: await login(b.server, b.server.ownerEmail, b.server.ownerPassword) },
+  );
+  expect(site.body.site.settings.retentionDays).toBe(30);
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function dbMessagesOf(conversationId: string) {
+  return b.server.ctx.db
+    .selectFrom('messages')
+    .select('id')
+    .where('conversation_id', '=', conversationId)
+    .execute();
+}
+
 test('an admin changes the widget colour: saved, published to widgets, shown on the demo page', async () => {
   await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
   await waitForText(b.page.locator('#connection'), 'Connected');

@@ -342,6 +342,11 @@ export class ConsoleApi {
     return this.call('GET', `/api/v1/search?${params.toString()}`, undefined, SearchResponse);
   }
 
+  /** GDPR erasure: the visitor and everything it left (admins). */
+  async eraseVisitor(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/visitors/${encodeURIComponent(id)}`);
+  }
+
   /** Visitors on the agent's sites now (or on one site). */
   liveVisitors(siteId?: string): Promise<z.output<typeof LiveVisitorList>> {
     const query = siteId === undefined ? '' : `?siteId=${encodeURIComponent(siteId)}`;

@@ -150,6 +150,13 @@ export class InboxStore extends Observable {
     this.changed();
   }
 
+  /** A visitor was erased: their conversations are gone. */
+  removeVisitor(visitorId: string): void {
+    for (const [id, entry] of [...this.#entries])
+      if (entry.summary.visitorId === visitorId) this.#entries.delete(id);
+    this.changed();
+  }
+
   closedLoading(): void {
     this.closed = { ...this.closed, loading: true, error: null };
     this.changed();

@@ -38,7 +38,6 @@ export function AdminArea({
             {s.text}
           </a>
         ))}
-        {/* HOOK(retention): their admin pages join this list once the server has them. */}
       </nav>
       <main class="admin-main">
         {route.section === 'sites' &&

@@ -8,7 +8,7 @@ import { AppearanceSection } from './siteAppearance';
 import { FormsSection } from './siteForms';
 import { GeneralSection } from './siteGeneral';
 import { HoursSection } from './siteHours';
-import { PrivacySection } from './sitePrivacy';
+import { PrivacySection, RetentionSection } from './sitePrivacy';
 import { AvailabilitySection, TargetingSection, TriggersSection } from './siteRules';
 
 const SECTIONS = [
@@ -20,6 +20,7 @@ const SECTIONS = [
   ['triggers', 'Triggers'],
   ['forms', 'Forms'],
   ['privacy', 'Privacy and identity'],
+  ['data', 'Data retention'],
 ] as const;
 type SectionName = (typeof SECTIONS)[number][0];
 
@@ -88,6 +89,7 @@ function Editor({ runtime, site }: { runtime: ConsoleRuntime; site: Site }) {
           {section === 'triggers' && <TriggersSection draft={draft} />}
           {section === 'forms' && <FormsSection draft={draft} />}
           {section === 'privacy' && <PrivacySection draft={draft} runtime={runtime} />}
+          {section === 'data' && <RetentionSection draft={draft} />}
           <div class="save-bar">
             <button
               class="primary"

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { errorText } from '../../api/ApiError';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import type { SiteDraft } from '../../state/SiteDraft';
-import { Check, Section } from './fields';
+import { Check, NumberField, Section } from './fields';
 
 const SecretResponse = z.object({ secret: z.string() });
 
@@ -90,5 +90,33 @@ function IdentitySecret({ runtime, siteId }: { runtime: ConsoleRuntime; siteId: 
         )}
       </div>
     </div>
+  );
+}
+
+/** How long closed conversations are kept; a job deletes older ones (with messages and files) every hour. */
+export function RetentionSection({ draft }: { draft: SiteDraft }) {
+  const days = draft.settings.retentionDays;
+  return (
+    <Section title="Data retention">
+      <Check
+        label="Delete closed conversations after a while"
+        checked={days !== null}
+        onChange={(on) => draft.update((x) => ({ ...x, retentionDays: on ? 365 : null }))}
+        hint="With their messages and files, once that many days have passed since they were closed. Open, pending and snoozed conversations are never deleted. Off: kept for ever."
+      />
+      {days !== null && (
+        <NumberField
+          label="Days after closing"
+          value={days}
+          min={1}
+          max={36500}
+          onChange={(retentionDays) => draft.update((x) => ({ ...x, retentionDays }))}
+        />
+      )}
+      <p class="muted">
+        A visitor’s data can be exported or erased at once (GDPR) from the visitor panel of any of their
+        conversations.
+      </p>
+    </Section>
   );
 }

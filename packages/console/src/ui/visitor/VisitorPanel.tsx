@@ -1,6 +1,7 @@
 import type { ConversationForAgent, Visitor } from '@parley/protocol';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../../api/ApiError';
 import { routeHash } from '../../lib/router';
 import { describeUserAgent } from '../../lib/userAgent';
 import { safeHref } from '../../lib/richText';
@@ -106,6 +107,7 @@ export function VisitorPanel({
         </>
       )}
       <PreviousConversations runtime={runtime} summary={summary} />
+      {directory.isAdmin && <VisitorData runtime={runtime} visitorId={summary.visitorId} />}
     </aside>
   );
 }
@@ -173,5 +175,55 @@ function PreviousConversations({
         ))}
       </ul>
     </>
+  );
+}
+
+/** GDPR, for admins: everything about the visitor as a JSON download, or erased for good. */
+function VisitorData({ runtime, visitorId }: { runtime: ConsoleRuntime; visitorId: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setConfirming(false);
+    setError(null);
+  }, [visitorId]);
+  const erase = (): void => {
+    setError(null);
+    runtime.api.eraseVisitor(visitorId).then(
+      () => {
+        runtime.inbox.removeVisitor(visitorId);
+        location.hash = '#/';
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
+  };
+  return (
+    <div class="visitor-data">
+      <h4>Visitor data</h4>
+      <a class="button-like" href={`/api/v1/visitors/${encodeURIComponent(visitorId)}/export`} download>
+        Export (JSON)
+      </a>{' '}
+      {confirming ? (
+        <>
+          <button type="button" class="danger" onClick={erase}>
+            Erase for good
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+          <p class="field-hint">
+            The visitor, every conversation, message and file they left, their pages and events.
+          </p>
+        </>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          Erase…
+        </button>
+      )}
+      {error !== null && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
