@@ -13,6 +13,9 @@ export interface FactsFilter {
 }
 
 const CHUNK = 500;
+const SOURCES = ['chat', 'offline_form', 'proactive'] as const;
+const STATUSES = ['open', 'pending', 'closed'] as const;
+const RATINGS = [null, 'good', 'bad'] as const;
 
 function chunks<T>(list: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -29,12 +32,13 @@ export const analyticsStore = {
         'c.id',
         'c.site_id',
         'c.created_at',
-        'c.source',
-        'c.status',
+        // Small numbers instead of short strings: 100,000 rows are 300,000 strings fewer to make.
+        sql<number>`case c.source when 'offline_form' then 1 when 'proactive' then 2 else 0 end`.as('source'),
+        sql<number>`case c.status when 'closed' then 2 when 'pending' then 1 else 0 end`.as('status'),
         'c.assignee_id',
         'c.department_id',
         'c.closed_at',
-        'c.rating',
+        sql<number>`case c.rating when 'good' then 1 when 'bad' then 2 else 0 end`.as('rating'),
       ])
       .where('c.site_id', 'in', f.siteIds)
       .where('c.created_at', '>=', f.start)
@@ -84,12 +88,12 @@ export const analyticsStore = {
         id: r.id,
         siteId: r.site_id,
         createdAt: r.created_at,
-        source: r.source,
-        status: r.status,
+        source: SOURCES[r.source] ?? 'chat',
+        status: STATUSES[r.status] ?? 'open',
         assigneeId: r.assignee_id,
         departmentId: r.department_id,
         closedAt: r.closed_at,
-        rating: r.rating,
+        rating: RATINGS[r.rating] ?? null,
         firstVisitorAt: log?.first_visitor_at ?? null,
         firstAgentReplyAt: log?.first_agent_at ?? null,
         messages: log?.messages ?? 0,
