@@ -5,7 +5,7 @@
  * storm. Writes bench/results/<time>.json and the tables in docs/performance.md. Only loopback
  * addresses are used; every process it starts is stopped at the end.
  *
- *   npm run bench                                   everything (about 10 minutes)
+ *   npm run bench                                   everything (about 20 minutes)
  *   npm run bench -- --only=sqlite,idle --quick     a subset, one short repeat
  *   npm run bench -- --rates=1000,2000 --repeats=5
  *
