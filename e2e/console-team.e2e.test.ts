@@ -306,6 +306,10 @@ test('GDPR from the visitor panel: export as JSON, then erase; retention set on 
   await eventually(() => expect(new URL(b.page.url()).hash).toBe('#/'));
   await b.page.locator(`[data-conversation-id="${id}"]`).waitFor({ state: 'detached' });
   await eventually(async () => expect(await dbMessagesOf(id)).toEqual([]));
+  // Both are in the audit log.
+  await b.page.goto(`${b.server.url}/console#/admin/audit`);
+  await waitForText(b.page.locator('#audit-table'), 'Visitor erased');
+  await waitForText(b.page.locator('#audit-table'), 'Visitor data exported');
 
   await b.page.goto(`${b.server.url}/console#/admin/sites/${b.server.siteId}`);
   await b.page.getByRole('button', { name: 'Data retention' }).click();

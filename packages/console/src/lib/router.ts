@@ -2,7 +2,7 @@
  * The console's places, kept in the URL's hash (`/console#/c/<id>`) so that reloads, links and the
  * browser's back button work without any server route but /console itself.
  */
-export type AdminSection = 'sites' | 'team' | 'departments' | 'tags' | 'canned';
+export type AdminSection = 'sites' | 'team' | 'departments' | 'tags' | 'canned' | 'audit';
 
 export type Route =
   | { name: 'inbox'; conversationId: string | null }
@@ -28,7 +28,11 @@ export function parseRoute(hash: string): Route {
   }
   if (first === 'admin') {
     const section: AdminSection =
-      second === 'team' || second === 'departments' || second === 'tags' || second === 'canned'
+      second === 'team' ||
+      second === 'departments' ||
+      second === 'tags' ||
+      second === 'canned' ||
+      second === 'audit'
         ? second
         : 'sites';
     const itemId = third !== undefined && SEGMENT.test(third) ? third : null;

@@ -1,6 +1,7 @@
 import type { AdminSection, Route } from '../../lib/router';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { CannedManager } from '../CannedManager';
+import { AuditPage } from './AuditPage';
 import { DepartmentsPage } from './DepartmentsPage';
 import { SiteEditor } from './SiteEditor';
 import { SitesPage } from './SitesPage';
@@ -13,6 +14,7 @@ const SECTIONS: readonly { section: AdminSection; text: string }[] = [
   { section: 'departments', text: 'Departments' },
   { section: 'tags', text: 'Tags' },
   { section: 'canned', text: 'Canned responses' },
+  { section: 'audit', text: 'Audit log' },
 ];
 
 /**
@@ -49,6 +51,7 @@ export function AdminArea({
         {route.section === 'team' && <TeamPage runtime={runtime} />}
         {route.section === 'departments' && <DepartmentsPage runtime={runtime} />}
         {route.section === 'tags' && <TagsPage runtime={runtime} />}
+        {route.section === 'audit' && <AuditPage runtime={runtime} />}
         {route.section === 'canned' && (
           <>
             <div class="page-head">
