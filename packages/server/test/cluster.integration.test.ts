@@ -172,7 +172,8 @@ describe.runIf(enabled)('several nodes on PostgreSQL + Redis', () => {
       'the agent of the dead node is gone',
       async () => (await metric(a(), 'parley_agents_connected')) === 0,
     );
-    expect(gone).toBeLessThan(PRESENCE_TTL_MS + 1500);
+    // Bounded by the ttl (plus the polling and a loaded machine's slack), not by a heartbeat or a restart.
+    expect(gone).toBeLessThan(PRESENCE_TTL_MS + 3000);
     await cluster.up(b());
 
     // A browser that vanished without closing (answers no pings): the node notices within two
@@ -185,7 +186,7 @@ describe.runIf(enabled)('several nodes on PostgreSQL + Redis', () => {
       'the silent agent is gone',
       async () => (await metric(a(), 'parley_agents_connected')) === 0,
     );
-    expect(vanished).toBeLessThan(2 * HEARTBEAT_MS + 2000);
+    expect(vanished).toBeLessThan(2 * HEARTBEAT_MS + 3000);
   });
 
   it('presence survives a graceful restart of the agent’s node: it reconnects elsewhere and never drops out', async () => {
@@ -243,15 +244,22 @@ describe.runIf(enabled)('several nodes on PostgreSQL + Redis', () => {
           n += await metric(node, 'parley_job_runs_total', { job: 'files.cleanup' });
         return n;
       };
-      const [runs0, node0] = [await runs(), await perNode()];
+      // The database counts a run when it ends, a node a moment later: each snapshot reads the
+      // database before and after the nodes, so the nodes' count lies between the two.
+      const snapshot = async () => {
+        const before = await runs();
+        const nodes = await perNode();
+        return { before, nodes, after: await runs() };
+      };
+      const s0 = await snapshot();
       await sleep(4000);
-      const [runs1, node1] = [await runs(), await perNode()];
+      const s1 = await snapshot();
       // Every 1 s across three nodes that each look every 100 ms: about four runs, not twelve.
-      expect(runs1 - runs0).toBeGreaterThanOrEqual(3);
-      expect(runs1 - runs0).toBeLessThanOrEqual(5);
-      // What the nodes say they ran adds up to what the database recorded (restarted nodes
-      // started their counters from zero before runs0 was read).
-      expect(node1 - node0).toBe(runs1 - runs0);
+      expect(s1.before - s0.before).toBeGreaterThanOrEqual(2);
+      expect(s1.before - s0.before).toBeLessThanOrEqual(5);
+      // What the nodes say they ran adds up to what the database recorded.
+      expect(s1.nodes - s0.nodes).toBeGreaterThanOrEqual(s1.before - s0.after - 1);
+      expect(s1.nodes - s0.nodes).toBeLessThanOrEqual(s1.after - s0.before + 1);
       const left = await pool.query('SELECT id FROM files WHERE id = $1', [up.body.file.id]);
       expect(left.rowCount).toBe(0);
       const download = await fetch(`${a().url}/files/${up.body.file.id}/x/note.txt`);
