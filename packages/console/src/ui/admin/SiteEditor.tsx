@@ -134,7 +134,17 @@ function Editor({ runtime, site }: { runtime: ConsoleRuntime; site: Site }) {
 function Preview({ site, version }: { site: Site; version: number | null }) {
   const ownOrigin = location.origin;
   const reachable = site.allowedOrigins.length === 0 || site.allowedOrigins.includes(ownOrigin);
-  const src = `/console/preview?site=${encodeURIComponent(site.key)}${version === null ? '' : `&v=${version}`}`;
+  const [shown, setShown] = useState(version);
+  useEffect(() => {
+    if (version === null || version === shown) return;
+    // Widgets may keep the configuration 30 s (Cache-Control): fetch it anew, the way the widget
+    // does, so that the frame's widget reads the settings just saved from this browser's cache.
+    const url = `/api/v1/widget/config?site=${encodeURIComponent(site.key)}`;
+    fetch(url, { credentials: 'omit', cache: 'reload' })
+      .catch(() => undefined)
+      .finally(() => setShown(version));
+  }, [version, shown, site.key]);
+  const src = `/console/preview?site=${encodeURIComponent(site.key)}${shown === null ? '' : `&v=${shown}`}`;
   return (
     <aside class="preview" aria-label="Preview">
       <h2>Preview</h2>
