@@ -373,6 +373,16 @@ test('an admin changes the widget colour: saved, published to widgets, shown on 
   );
   await screenshot(b.page, 'console-site-settings.png');
 
+  // The identity-verification secret: shown on request, rotated after a confirmation.
+  await b.page.getByRole('button', { name: 'Privacy and identity' }).click();
+  await b.page.getByRole('button', { name: 'Show the secret' }).click();
+  const first = (await b.page.locator('#identity-secret').textContent()) ?? '';
+  expect(first.length).toBeGreaterThan(20);
+  await b.page.getByRole('button', { name: 'Rotate…' }).click();
+  await b.page.getByRole('button', { name: /^Rotate now/ }).click();
+  await waitForText(b.page.locator('.form-ok'), 'A new secret is in force');
+  await expect(b.page.locator('#identity-secret').textContent()).resolves.not.toBe(first);
+
   // The demo page, as a visitor would open it.
   const visitorPage = await b.context.newPage();
   await visitorPage.goto(`${b.server.url}/demo?site=${b.server.siteKey}`);
