@@ -4,12 +4,12 @@
  * changes, each kind of invitation trigger (once per visit unless `repeat: 'always'`), and identity
  * verification accepted and refused.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { http } from '../packages/server/test/helpers';
 import { eventually, waitForText } from './browser';
-import { openChat, useWidgetPage, widget } from './widgetFixture';
+import { openChat, parleyPaths, useWidgetPage, widget } from './widgetFixture';
 
 const w = useWidgetPage();
 
@@ -265,4 +265,43 @@ test('identify: a valid HMAC is verified, a missing or wrong one refused when th
     .where('site_id', '=', site.id)
     .execute();
   expect(visitors).toEqual([{ external_id: 'customer-42', verified: 1 }]);
+});
+
+test('a proactive message from an agent opens the widget of a visitor whose chat is closed', async () => {
+  await w.agent();
+  const site = await w.site();
+  await w.page.goto(w.hostPage({ siteKey: site.key, poll: 300 }));
+  const ui = widget(w.page);
+  await ui.launcher.waitFor();
+  // No chat UI and no socket: the loader polls while the page is visible.
+  const polls = (): number =>
+    parleyPaths(w.recording, w.server.url).filter((p) => p === '/api/v1/visitor/poll').length;
+  await eventually(() => expect(polls()).toBeGreaterThanOrEqual(2));
+  expect(parleyPaths(w.recording, w.server.url).some((p) => p.startsWith('/widget/ui.'))).toBe(false);
+  expect(await ui.panel.count()).toBe(0);
+
+  // The agent sees the visitor on the site (not connected) and writes first.
+  const live = await http<{ visitors: { visitor: { id: string }; connected: boolean }[] }>(
+    w.server,
+    'GET',
+    `/api/v1/live-visitors?siteId=${site.id}`,
+    { agent: w.owner },
+  );
+  expect(live.body.visitors).toHaveLength(1);
+  expect(live.body.visitors[0]?.connected).toBe(false);
+  const visitorId = live.body.visitors[0]?.visitor.id ?? '';
+  const sent = await http(w.server, 'POST', `/api/v1/visitors/${visitorId}/messages`, {
+    agent: w.owner,
+    body: { clientMsgId: randomUUID(), body: 'Hello! Can I help you choose a plan?' },
+  });
+  expect(sent.status).toBe(201);
+
+  // Within a poll interval the UI loads and the panel opens with the agent's message.
+  await ui.panel.waitFor();
+  await waitForText(ui.row('Hello! Can I help you choose a plan?'), 'Hello! Can I help you choose a plan?');
+  await expect(ui.launcher.getAttribute('aria-expanded')).resolves.toBe('true');
+  // From now on the socket carries everything: no more polls.
+  const after = polls();
+  await w.page.waitForTimeout(1000);
+  expect(polls()).toBe(after);
 });

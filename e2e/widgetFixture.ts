@@ -74,6 +74,8 @@ export interface HostPageOptions {
   /** Response headers, e.g. a Content-Security-Policy. */
   headers?: Record<string, string>;
   path?: string;
+  /** `data-poll`: how often (ms) the loader asks for proactive messages; 20 s by default. */
+  poll?: number;
 }
 
 export interface WidgetFixture {
@@ -201,14 +203,14 @@ export function useWidgetPage(
       if (res.status !== 201) throw new Error(`site create failed: ${JSON.stringify(res.body)}`);
       return res.body.site;
     },
-    hostPage({ siteKey, head = '', body, headers = {}, path = '/' }) {
+    hostPage({ siteKey, head = '', body, headers = {}, path = '/', poll }) {
       const { server, host } = inFile();
       return host.set(
         path,
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 ${head}
-<script async src="${server.url}/widget.js" data-site="${siteKey}"></script></head>
+<script async src="${server.url}/widget.js" data-site="${siteKey}"${poll === undefined ? '' : ` data-poll="${String(poll)}"`}></script></head>
 <body>${body ?? '<main><h1>A host page</h1><p>Some content of the website that carries the widget.</p></main>'}</body></html>`,
         headers,
       );

@@ -293,6 +293,17 @@ export const PrechatResponse = z.object({ visitor: Visitor, departmentId: Id.nul
 /** `POST /api/v1/visitor/attributes`, `POST /api/v1/visitor/pageviews`: the visitor as stored now. */
 export const VisitorResponse = z.object({ visitor: Visitor });
 
+/**
+ * `GET /api/v1/visitor/poll`: what a loader without its chat UI (and so without a socket) asks
+ * while the page is visible. The visitor's conversation that is not closed, and how many of the
+ * team's public messages in it the visitor has not read (e.g. a proactive message). Also a sign of
+ * the visitor: the live-visitors list keeps it.
+ */
+export const VisitorPollResponse = z.object({
+  conversationId: Id.nullable(),
+  unread: z.number().int().min(0),
+});
+
 /** `POST /api/v1/visitor/conversations/:id/rating`: once closed (or while open); may be changed. */
 export const RatingRequest = z.object({
   rating: Rating,

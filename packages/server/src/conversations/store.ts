@@ -93,6 +93,34 @@ export const conversationStore = {
       .where('status', '<>', 'closed')
       .executeTakeFirst(),
 
+  /**
+   * The visitor's conversation that is not closed, and the team's public messages in it (agent or
+   * bot) above the visitor's read mark: what the widget's poll answers. One query.
+   */
+  unreadForVisitor: (db: Kysely<DB>, visitorId: string) =>
+    db
+      .selectFrom('conversations as c')
+      .leftJoin('read_marks as own', (j) =>
+        j
+          .onRef('own.conversation_id', '=', 'c.id')
+          .on('own.participant_kind', '=', 'visitor')
+          .onRef('own.participant_id', '=', 'c.visitor_id'),
+      )
+      .select('c.id')
+      .select((eb) =>
+        eb
+          .selectFrom('messages as m')
+          .select((e2) => e2.fn.countAll<number | string>().as('n'))
+          .whereRef('m.conversation_id', '=', 'c.id')
+          .where('m.private', '=', 0)
+          .where('m.author_kind', 'in', ['agent', 'bot'])
+          .where((e2) => e2('m.seq', '>', e2.fn.coalesce('own.read_seq', e2.lit(0))))
+          .as('unread'),
+      )
+      .where('c.visitor_id', '=', visitorId)
+      .where('c.status', '<>', 'closed')
+      .executeTakeFirst(),
+
   insert: (db: Kysely<DB>, row: ConversationRow) => db.insertInto('conversations').values(row).execute(),
 
   update: (

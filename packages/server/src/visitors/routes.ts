@@ -13,6 +13,7 @@ import {
   PrechatResponse,
   TrackEventRequest,
   VisitorDetailsResponse,
+  VisitorPollResponse,
   VisitorResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
@@ -23,6 +24,7 @@ import { perSession, requireAgent, requireVisitor } from '../auth/http';
 import { sendProactiveMessage } from '../conversations/proactive';
 import { getConversationForAgent } from '../conversations/queries';
 import { listLiveVisitors } from './live';
+import { pollVisitor } from './poll';
 import {
   getVisitorForAgent,
   identifyVisitor,
@@ -100,6 +102,21 @@ export function visitorRoutes(
       });
       return reply.status(r.created ? 201 : 200).send(r);
     },
+  );
+
+  api.get(
+    '/api/v1/visitor/poll',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary:
+          'Asked by the widget while its chat is not loaded (no socket) and the page is visible: the open conversation and the team messages the visitor has not read (a proactive message opens the widget). Keeps the visitor in the live-visitors list',
+        response: { 200: VisitorPollResponse, ...errors(401, 403, 429) },
+      },
+      config: { rateLimit: perVisitor(30, '1 minute') },
+    },
+    async (req) => pollVisitor(ctx, await requireVisitor(ctx, req)),
   );
 
   api.post(

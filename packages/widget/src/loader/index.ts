@@ -50,7 +50,8 @@ function boot(script: HTMLScriptElement): void {
     }
   };
 
-  const post = <T>(path: string, body: unknown): Promise<T> =>
+  /** Visitor REST call with the token: POST with a body, GET without. */
+  const post = <T>(path: string, body?: unknown): Promise<T> =>
     token().then((t) => request<T>(base + path, body, t));
 
   /** A visitor session (which also records this page view); retried while the server is unreachable. */
@@ -77,11 +78,13 @@ function boot(script: HTMLScriptElement): void {
   }
   const token = (): Promise<string> => (tokenPromise ??= newSession(read(local, key('token', siteKey))));
 
+  /** A conversation under way, or messages waiting in the outbox. */
+  const underWay = (): boolean =>
+    read(local, key('active', siteKey)) !== null || read(local, key('outbox', siteKey)) !== null;
+
   function evaluate(): void {
     if (!config || !launcher) return;
-    const active =
-      read(local, key('active', siteKey)) !== null || read(local, key('outbox', siteKey)) !== null;
-    const next = decideMode(config, Date.now(), { active, forced });
+    const next = decideMode(config, Date.now(), { active: underWay(), forced });
     const visible =
       next !== 'hidden' && !hiddenByApi && (forced || isUrlTargeted(config.targeting, location.href));
     launcher.host.hidden = !visible;
@@ -204,7 +207,7 @@ function boot(script: HTMLScriptElement): void {
         write(session, key('fired', siteKey), `${read(session, key('fired', siteKey)) ?? ''} ${id}`),
       fire,
     });
-    document.addEventListener('mouseout', (e) => {
+    addEventListener('mouseout', (e) => {
       if (e.relatedTarget === null && e.clientY <= 0) triggers?.exitIntent();
     });
     watchRoutes();
@@ -213,8 +216,19 @@ function boot(script: HTMLScriptElement): void {
     // (cheaper in bytes than computing the next change, and a minute late at most).
     setInterval(evaluate, 60_000);
     // A conversation under way, or messages still waiting to be sent: connect now, not on a click.
-    if (read(local, key('active', siteKey)) !== null || read(local, key('outbox', siteKey)) !== null)
-      withUi(() => undefined);
+    if (underWay()) withUi(() => undefined);
+    // No socket before the UI loads: while the page is visible (`hidden` is visibilityState !==
+    // 'visible'), ask every 20 s (`data-poll` ms) whether the team wrote, a proactive message; if
+    // so, load the UI and open the panel. Once the UI is loaded its socket carries everything.
+    setInterval(
+      () => {
+        if (!ui && !document.hidden)
+          post<{ unread: number }>('/api/v1/visitor/poll').then((r) => {
+            if (r.unread && !launcher?.host.hidden) withUi((u) => u.open());
+          }, Boolean);
+      },
+      +(script.dataset.poll ?? 0) || 2e4,
+    );
     ready = true;
     emit('ready', { mode });
   }

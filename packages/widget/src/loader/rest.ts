@@ -7,7 +7,7 @@ import type { RestError } from '../shared/shell';
  */
 /* eslint-disable @typescript-eslint/only-throw-error */
 export async function request<T>(url: string, body?: unknown, token?: string | null): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
