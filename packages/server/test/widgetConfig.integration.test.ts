@@ -69,6 +69,9 @@ describe('GET /api/v1/widget/config', () => {
     expect(again.body).toBe('');
     expect(again.headers.get('etag')).toBe(etag);
     expect(again.headers.get('cache-control')).toBe('public, max-age=30');
+    // Pages of the server itself (console preview, demo page) revalidate every time.
+    const own = await config(site.key, { 'sec-fetch-site': 'same-origin' });
+    expect(own.headers.get('cache-control')).toBe('no-cache');
     // Weak and listed validators match too; another one does not.
     expect((await config(site.key, { 'if-none-match': `"nope", W/${etag ?? ''}` })).status).toBe(304);
     expect((await config(site.key, { 'if-none-match': '"nope"' })).status).toBe(200);

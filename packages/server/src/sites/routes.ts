@@ -150,7 +150,11 @@ export function siteRoutes(app: FastifyInstance, ctx: AppContext, opts: { transc
       // The answer depends on the Origin (CORS), so shared caches must key on it.
       reply.header('vary', 'Origin');
       reply.header('etag', etag);
-      reply.header('cache-control', `public, max-age=${WIDGET_CONFIG_MAX_AGE}`);
+      // Pages of this server itself (the console's widget preview, the demo page) must show a saved
+      // change at once: they revalidate every time (a 304 when nothing changed). Host pages elsewhere
+      // may keep the configuration for WIDGET_CONFIG_MAX_AGE seconds.
+      const ownPage = req.headers['sec-fetch-site'] === 'same-origin';
+      reply.header('cache-control', ownPage ? 'no-cache' : `public, max-age=${WIDGET_CONFIG_MAX_AGE}`);
       if (etagMatches(req.headers['if-none-match'], etag)) return reply.status(304).send(null);
       return reply.status(200).send(config);
     },
