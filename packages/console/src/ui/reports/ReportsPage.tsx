@@ -1,10 +1,12 @@
-import type { AnalyticsReport, AnalyticsSummary, AnalyticsTable } from '@parley/protocol';
+import type { AnalyticsReport } from '@parley/protocol';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { ConsoleRuntime } from '../../state/ConsoleRuntime';
 import { ReportsStore, type Preset } from '../../state/ReportsStore';
 import { useStores } from '../hooks';
-import { change, decimal, duration, hours, share, shortDuration, WEEKDAYS } from './format';
+import { change, decimal, duration, share, shortDuration, WEEKDAYS } from './format';
 import { UPlotChart, type ChartSeries } from './UPlotChart';
+import { CsvLink } from './CsvLink';
+import { AgentsTable, DepartmentsTable } from './TeamTables';
 
 const PRESETS: [Preset, string][] = [
   ['today', 'Today'],
@@ -156,14 +158,6 @@ function Filters({ store, runtime }: { store: ReportsStore; runtime: ConsoleRunt
         </label>
       )}
     </form>
-  );
-}
-
-function CsvLink({ store, table, label }: { store: ReportsStore; table: AnalyticsTable; label: string }) {
-  return (
-    <a class="button csv-link" href={store.csvUrl(table)} download data-table={table}>
-      {label}
-    </a>
   );
 }
 
@@ -462,110 +456,6 @@ function Heatmap({ report, store }: { report: AnalyticsReport; store: ReportsSto
                     {n}
                   </td>
                 ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
-}
-
-function summaryCells(s: AnalyticsSummary) {
-  return (
-    <>
-      <td>{s.started}</td>
-      <td>{s.answered}</td>
-      <td>{s.missed}</td>
-      <td>{duration(s.firstResponseMs.median)}</td>
-      <td>{duration(s.firstResponseMs.p90)}</td>
-      <td>{duration(s.resolutionMs.median)}</td>
-      <td>
-        {share(s.csat.share)} <span class="muted">({s.csat.ratings})</span>
-      </td>
-    </>
-  );
-}
-
-const SUMMARY_HEADS = [
-  'Handled',
-  'Answered',
-  'Missed',
-  'First response (median)',
-  'First response (p90)',
-  'Resolution (median)',
-  'CSAT',
-];
-
-function AgentsTable({ report, store }: { report: AnalyticsReport; store: ReportsStore }) {
-  return (
-    <section class="card" aria-labelledby="agents-title">
-      <div class="section-head">
-        <h2 id="agents-title">Agents</h2>
-        <CsvLink store={store} table="agents" label="CSV" />
-      </div>
-      <div class="table-scroll">
-        <table class="table" id="agents-table">
-          <thead>
-            <tr>
-              <th scope="col">Agent</th>
-              {SUMMARY_HEADS.map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-              <th scope="col">Online</th>
-              <th scope="col">Away</th>
-              <th scope="col">Load now</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.agents.map((a) => (
-              <tr key={a.agentId} data-agent={a.agentId}>
-                <th scope="row">{a.name}</th>
-                {summaryCells(a)}
-                <td>{hours(a.onlineMs)}</td>
-                <td>{hours(a.awayMs)}</td>
-                <td>
-                  {a.openNow} / {a.maxChats}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
-}
-
-function DepartmentsTable({ report, store }: { report: AnalyticsReport; store: ReportsStore }) {
-  return (
-    <section class="card" aria-labelledby="departments-title">
-      <div class="section-head">
-        <h2 id="departments-title">Departments</h2>
-        <CsvLink store={store} table="departments" label="CSV" />
-      </div>
-      <div class="table-scroll">
-        <table class="table" id="departments-table">
-          <thead>
-            <tr>
-              <th scope="col">Department</th>
-              {SUMMARY_HEADS.map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-              <th scope="col">Open now</th>
-              <th scope="col">Members online</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.departments.map((d) => (
-              <tr key={d.departmentId ?? 'none'}>
-                <th scope="row">{d.name}</th>
-                {summaryCells(d)}
-                <td>{d.openNow}</td>
-                <td>{d.membersOnline}</td>
               </tr>
             ))}
           </tbody>
