@@ -143,19 +143,18 @@ export async function waitForText(locator: Locator, text: string, timeout = 10_0
 }
 
 /** The server's origin, for "no request leaves it". */
-export function foreignUrls(urls: readonly string[], serverUrl: string): string[] {
-  const origin = new URL(serverUrl);
+/** URLs not served by one of `allowedUrls`' hosts over http(s)/ws(s) of the same scheme family. */
+export function foreignUrls(urls: readonly string[], ...allowedUrls: string[]): string[] {
+  const hosts = allowedUrls.map((u) => new URL(u).host);
   return urls.filter((u) => {
     if (u.startsWith('data:')) return false;
     const url = new URL(u);
-    return url.host !== origin.host || !['http:', 'ws:'].includes(url.protocol);
+    return !hosts.includes(url.host) || !['http:', 'ws:'].includes(url.protocol);
   });
 }
 
-export interface BrowserPageFixture {
-  readonly server: TestServer;
-  readonly browser: Browser;
-  /** A fresh recorded context and page for every test. */
+/** What a test sees of its own recorded context and page. */
+export interface PagePerTest {
   readonly context: BrowserContext;
   readonly recording: Recording;
   readonly page: Page;
@@ -166,34 +165,25 @@ export interface BrowserPageFixture {
 }
 
 /**
- * One Parley server and one Chromium per test file; a recorded context and page per test. After
- * each test: everything the pages loaded came from the server itself, and the console showed no
+ * A recorded context and page per test. After each test: its participants are closed, `afterTest`
+ * runs, everything the pages loaded came from `allowedUrls()`' hosts, and the console showed no
  * error but those allowed for the whole file or expected by that test.
  */
-export function useBrowserPage(opts: { allowedErrors?: readonly RegExp[] } = {}): BrowserPageFixture {
-  let file: { server: TestServer; browser: Browser } | undefined;
+export function usePagePerTest(opts: {
+  browser: () => Browser;
+  allowedUrls: () => string[];
+  allowedErrors?: readonly RegExp[] | undefined;
+  afterTest?: () => Promise<void>;
+}): PagePerTest {
   let test: { context: BrowserContext; recording: Recording; page: Page } | undefined;
   let expected: RegExp[] = [];
   const others: NodeParticipant[] = [];
-  const inFile = () => {
-    if (!file) throw new Error('the server and browser exist only while this file runs its tests');
-    return file;
-  };
   const inTest = () => {
     if (!test) throw new Error('the page exists only while a test runs');
     return test;
   };
-  beforeAll(async () => {
-    const [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    file = { server, browser };
-  });
-  afterAll(async () => {
-    await file?.browser.close();
-    await file?.server.stop();
-    file = undefined;
-  });
   beforeEach(async () => {
-    const { context, recording } = await newRecordedContext(inFile().browser);
+    const { context, recording } = await newRecordedContext(opts.browser());
     test = { context, recording, page: await context.newPage() };
     expected = [...(opts.allowedErrors ?? [])];
   });
@@ -202,16 +192,11 @@ export function useBrowserPage(opts: { allowedErrors?: readonly RegExp[] } = {})
     const { context, recording } = inTest();
     await context.close();
     test = undefined;
-    expect(foreignUrls(recording.urls, inFile().server.url)).toEqual([]);
+    await opts.afterTest?.();
+    expect(foreignUrls(recording.urls, ...opts.allowedUrls())).toEqual([]);
     expect(recording.errors.filter((e) => !expected.some((re) => re.test(e)))).toEqual([]);
   });
   return {
-    get server() {
-      return inFile().server;
-    },
-    get browser() {
-      return inFile().browser;
-    },
     get context() {
       return inTest().context;
     },
@@ -226,4 +211,41 @@ export function useBrowserPage(opts: { allowedErrors?: readonly RegExp[] } = {})
       expected.push(...patterns);
     },
   };
+}
+
+export interface BrowserPageFixture extends PagePerTest {
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/**
+ * One Parley server and one Chromium per test file; a recorded context and page per test. After
+ * each test: everything the pages loaded came from the server itself, and the console showed no
+ * error but those allowed for the whole file or expected by that test.
+ */
+export function useBrowserPage(opts: { allowedErrors?: readonly RegExp[] } = {}): BrowserPageFixture {
+  let file: { server: TestServer; browser: Browser } | undefined;
+  const inFile = () => {
+    if (!file) throw new Error('the server and browser exist only while this file runs its tests');
+    return file;
+  };
+  beforeAll(async () => {
+    const [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    file = { server, browser };
+  });
+  afterAll(async () => {
+    await file?.browser.close();
+    await file?.server.stop();
+    file = undefined;
+  });
+  const perTest = usePagePerTest({
+    browser: () => inFile().browser,
+    allowedUrls: () => [inFile().server.url],
+    allowedErrors: opts.allowedErrors,
+  });
+  // The per-test fixture with the file's server and browser added (its getters stay live).
+  return Object.create(perTest, {
+    server: { get: () => inFile().server },
+    browser: { get: () => inFile().browser },
+  }) as BrowserPageFixture;
 }

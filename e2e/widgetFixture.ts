@@ -7,12 +7,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { http as request, login, type AgentSession, type TestServer } from '../packages/server/test/helpers';
 import { startTestServer } from '../packages/server/test/helpers';
 import { startTestSmtp, type TestSmtp } from '../packages/server/test/smtp';
-import { eventually, launchBrowser, newRecordedContext, type Recording } from './browser';
+import { eventually, launchBrowser, usePagePerTest, type Recording } from './browser';
 import { nodeAgent, type NodeParticipant } from './nodeClients';
 
 /** A static host page server on another origin. Pages are registered per test. */
@@ -113,16 +113,9 @@ export function useWidgetPage(
         smtp: TestSmtp | undefined;
       }
     | undefined;
-  let test: { context: BrowserContext; recording: Recording; page: Page } | undefined;
-  let expected: RegExp[] = [];
-  const others: NodeParticipant[] = [];
   const inFile = () => {
     if (!file) throw new Error('the servers and browser exist only while this file runs its tests');
     return file;
-  };
-  const inTest = () => {
-    if (!test) throw new Error('the page exists only while a test runs');
-    return test;
   };
   beforeAll(async () => {
     const smtp = opts.smtp === true ? await startTestSmtp() : undefined;
@@ -141,26 +134,16 @@ export function useWidgetPage(
     await file?.smtp?.close();
     file = undefined;
   });
-  beforeEach(async () => {
-    const { context, recording } = await newRecordedContext(inFile().browser);
-    test = { context, recording, page: await context.newPage() };
-    expected = [...(opts.allowedErrors ?? [])];
-  });
-  afterEach(async () => {
-    for (const other of others.splice(0)) other.client.close();
-    const { context, recording } = inTest();
-    await context.close();
-    test = undefined;
-    const { server, host } = inFile();
-    host.clear();
-    // Offline again for the next test: the owner's status is shared by the whole file.
-    await request(server, 'PATCH', '/api/v1/me', { agent: inFile().owner, body: { status: 'offline' } });
-    const allowed = [new URL(server.url).host, new URL(host.origin).host];
-    const foreign = recording.urls.filter(
-      (u) => !u.startsWith('data:') && !allowed.includes(new URL(u).host),
-    );
-    expect(foreign).toEqual([]);
-    expect(recording.errors.filter((e) => !expected.some((re) => re.test(e)))).toEqual([]);
+  const perTest = usePagePerTest({
+    browser: () => inFile().browser,
+    allowedUrls: () => [inFile().server.url, inFile().host.origin],
+    allowedErrors: opts.allowedErrors,
+    afterTest: async () => {
+      const { server, host, owner } = inFile();
+      host.clear();
+      // Offline again for the next test: the owner's status is shared by the whole file.
+      await request(server, 'PATCH', '/api/v1/me', { agent: owner, body: { status: 'offline' } });
+    },
   });
 
   return {
@@ -182,17 +165,17 @@ export function useWidgetPage(
       return inFile().owner;
     },
     get context() {
-      return inTest().context;
+      return perTest.context;
     },
     get page() {
-      return inTest().page;
+      return perTest.page;
     },
     get recording() {
-      return inTest().recording;
+      return perTest.recording;
     },
-    others,
+    others: perTest.others,
     expectErrors: (...patterns) => {
-      expected.push(...patterns);
+      perTest.expectErrors(...patterns);
     },
     async site(settings = {}, extra = {}) {
       const { server, owner, host } = inFile();
@@ -223,7 +206,7 @@ ${head}
       });
       if (status.status !== 200) throw new Error(`status change failed: ${JSON.stringify(status.body)}`);
       const agent = await nodeAgent(server, server.ownerEmail, server.ownerPassword);
-      others.push(agent);
+      perTest.others.push(agent);
       await eventually(() => expect(agent.client.state).toBe('open'));
       return agent;
     },
