@@ -1,6 +1,7 @@
 /**
  * Analytics over 100,000 conversations (docs/analytics.md, docs/performance.md "Analytics"):
- * seeds one site with a month of conversations, their messages and the team's status history,
+ * seeds one site with a month of conversations and as many in the 30 days before (the previous
+ * period every report compares with), their messages and the team's status history,
  * on SQLite and on PostgreSQL, then times the report and the raw CSV export through the analytics
  * worker as the server runs them (its own read-only connection; SQL, computation, hand-over to the
  * main thread), and prints the query plans of the two big reads.
@@ -12,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import pg from 'pg';
@@ -41,8 +43,20 @@ export interface AnalyticsBenchRow {
   report30dAgent: Timing;
   report7d: Timing;
   csvConversations: Timing & { bytes: number };
+  /** The live chat path with no report running, then while 30-day reports run back to back. */
+  chatPath: { idle: ChatPathFigures; duringReports: ChatPathFigures };
   loadAverage: number[];
   plan: string[];
+}
+
+/** Milliseconds: a small write transaction on the server's own connection, and the event loop's delay. */
+export interface ChatPathFigures {
+  writes: number;
+  writeP50: number;
+  writeP99: number;
+  writeMax: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
 }
 
 const TZ = 'Europe/Budapest';
@@ -124,8 +138,13 @@ async function seed(
   }));
   await db.insertInto('departments').values(departments).execute();
 
-  const start = midnight(dayNumber(FROM), TZ);
+  // `count` conversations in the month, and as many in the 30 days before (the previous period
+  // that every report compares with).
+  const days = dayNumber(TO) - dayNumber(FROM) + 1;
+  const start = midnight(dayNumber(FROM) - days, TZ);
+  const middle = midnight(dayNumber(FROM), TZ);
   const end = midnight(dayNumber(TO) + 1, TZ);
+  const total = 2 * count;
   // Shifts: each agent online 08:00–16:00 or 12:00–20:00 local on weekdays, away an hour in between.
   const status: { agent_id: string; status: 'online' | 'away' | 'offline'; at: number }[] = [];
   for (let d = dayNumber(FROM) - 31; d <= dayNumber(TO); d++) {
@@ -148,13 +167,13 @@ async function seed(
 
   let messages = 0;
   const BATCH = 1000;
-  for (let b = 0; b < count; b += BATCH) {
+  for (let b = 0; b < total; b += BATCH) {
     const convs: DB['conversations'][] = [];
     const visitors: Insertable<DB['visitors']>[] = [];
     const msgs: DB['messages'][] = [];
-    for (let k = b; k < Math.min(count, b + BATCH); k++) {
-      // More conversations in the afternoon, as on a real site.
-      const created = Math.floor(start + (end - start) * (k / count) + random() * 60_000);
+    for (let k = b; k < Math.min(total, b + BATCH); k++) {
+      const [from, to, i] = k < count ? [start, middle, k] : [middle, end, k - count];
+      const created = Math.min(to - 1, Math.floor(from + (to - from) * (i / count) + random() * 60_000));
       const id = randomUUID();
       const visitorId = randomUUID();
       const offline = random() < 0.1;
@@ -228,6 +247,10 @@ async function seed(
         // Open conversations are closed again in the bench's world (one open per visitor is fine).
         waiting_since: null,
         snoozed_until: null,
+        // What the send path writes with these messages (migration 007).
+        first_visitor_at: created,
+        first_reply_at: replied ? reply : null,
+        public_messages: log.filter(([kind, , priv]) => kind !== 'system' && priv === 0).length,
       });
     }
     await db.transaction().execute(async (trx) => {
@@ -241,6 +264,53 @@ async function seed(
     });
   }
   return { siteId, agentIds, messages };
+}
+
+/**
+ * What reports cost the live chat path, measured where the server would feel it: the delay of this
+ * (the main) thread's event loop, and the latency of a small write transaction on the server's
+ * write connection every 10 ms (SQLite: does a reader hold up the writer? PostgreSQL: does the
+ * report's load?), for `ms`, while `busy` runs or not.
+ */
+async function chatPath(
+  writer: Kysely<DB>,
+  siteId: string,
+  ms: number,
+  busy: (() => Promise<unknown>) | null,
+): Promise<ChatPathFigures> {
+  const state = { stop: false };
+  const load = (async () => {
+    while (busy !== null && !state.stop) await busy();
+  })();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const latencies: number[] = [];
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    const t0 = performance.now();
+    await writer
+      .updateTable('sites')
+      .set({ name: `Bench site ${String(latencies.length)}` })
+      .where('id', '=', siteId)
+      .execute();
+    latencies.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  loop.disable();
+  state.stop = true;
+  await load;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 100) /
+    100;
+  return {
+    writes: latencies.length,
+    writeP50: at(0.5),
+    writeP99: at(0.99),
+    writeMax: at(1),
+    loopDelayP99: Math.round(loop.percentile(99) / 1e4) / 100,
+    loopDelayMax: Math.round(loop.max / 1e4) / 100,
+  };
 }
 
 /** Wall-clock time of each repeat, and the CPU time this process spent (SQL on SQLite, decoding, computing). */
@@ -265,13 +335,11 @@ async function time(
 }
 
 async function plan(db: Kysely<DB>, engine: 'sqlite' | 'postgres', params: ReportParams): Promise<string[]> {
-  const filter = {
-    siteIds: params.siteIds,
-    start: midnight(params.fromDay - 30, params.timeZone),
-    end: midnight(params.toDay + 1, params.timeZone),
-  };
+  // A report asks a week at a time (analytics/store.ts): the plan of the period's first week.
+  const start = midnight(params.fromDay, params.timeZone);
+  const filter = { siteIds: params.siteIds, start, end: start + 7 * 86_400_000 };
   const out: string[] = [];
-  for (const q of [analyticsStore.conversationsQuery(db, filter), analyticsStore.messagesQuery(db, filter)]) {
+  for (const q of [analyticsStore.factsQuery(db, filter, 'period')]) {
     const compiled = q.compile();
     const prefix = engine === 'sqlite' ? 'explain query plan ' : 'explain ';
     const rows = await db.executeQuery<Record<string, unknown>>({ ...compiled, sql: prefix + compiled.sql });
@@ -333,8 +401,11 @@ export async function runAnalyticsBench(opts: {
           scope: 'all',
         };
         const check = await computeReport(reader, month, now);
-        if (check.overview.current.started !== opts.conversations)
-          throw new Error(`report counted ${String(check.overview.current.started)} conversations`);
+        const { current, previous } = check.overview;
+        if (current.started !== opts.conversations || previous.started !== opts.conversations)
+          throw new Error(
+            `report counted ${String(current.started)} + ${String(previous.started)} conversations`,
+          );
         // Timed as the server runs them: in the analytics worker, on its own read-only connection.
         const runner = new WorkerRunner(url);
         const report30d = await time(opts.repeats, () => runner.report(month, now));
@@ -348,6 +419,10 @@ export async function runAnalyticsBench(opts: {
         const csv = await time(opts.repeats, async () => {
           bytes = (await runner.csv({ kind: 'csv', table: 'conversations', params: month, now })).length;
         });
+        const chat = {
+          idle: await chatPath(writer.db, seeded.siteId, 5000, null),
+          duringReports: await chatPath(writer.db, seeded.siteId, 5000, () => runner.report(month, now)),
+        };
         await runner.close();
         const row: AnalyticsBenchRow = {
           engine,
@@ -358,6 +433,7 @@ export async function runAnalyticsBench(opts: {
           report30dAgent,
           report7d,
           csvConversations: { ...csv, bytes },
+          chatPath: chat,
           plan: await plan(reader, engine, month),
           loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
         };
@@ -378,12 +454,19 @@ export async function runAnalyticsBench(opts: {
 export function analyticsTable(rows: readonly AnalyticsBenchRow[]): string[] {
   const t = (x: Timing) => `${String(x.median)} (min ${String(x.min)}, CPU ${String(x.cpuMedian)})`;
   return [
-    '| engine | conversations | messages | report, 30 days, all figures: ms | same, one agent | report, 7 days | raw CSV, 100k rows | load average |',
+    '| engine | conversations (+ previous period) | messages | report, 30 days, all figures: ms | same, one agent | report, 7 days | raw CSV, 100k rows | load average |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${String(r.conversations)} | ${String(r.messages)} | ${t(r.report30d)} | ${t(r.report30dAgent)} | ${t(r.report7d)} | ${t(r.csvConversations)} | ${r.loadAverage.join(' ')} |`,
+        `| ${r.engine} | ${String(r.conversations)} (+ ${String(r.conversations)}) | ${String(r.messages)} | ${t(r.report30d)} | ${t(r.report30dAgent)} | ${t(r.report7d)} | ${t(r.csvConversations)} | ${r.loadAverage.join(' ')} |`,
     ),
+    '',
+    '| engine | write p50 / p99 / max ms, no report | same, reports back to back | event-loop delay p99 / max ms, no report | same, reports back to back |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const { idle, duringReports: busy } = r.chatPath;
+      return `| ${r.engine} | ${String(idle.writeP50)} / ${String(idle.writeP99)} / ${String(idle.writeMax)} | ${String(busy.writeP50)} / ${String(busy.writeP99)} / ${String(busy.writeMax)} | ${String(idle.loopDelayP99)} / ${String(idle.loopDelayMax)} | ${String(busy.loopDelayP99)} / ${String(busy.loopDelayMax)} |`;
+    }),
   ];
 }
 

@@ -114,7 +114,7 @@ test('two agents: the owner hands a chat to a colleague, who sees it live, answe
   }
 }, 60_000);
 
-test('tags from the admin screen on a conversation and in the inbox filter; snooze and wake up', async () => {
+test('tags from the admin screen on a conversation and in the inbox filter; snooze and wake up; pending until the visitor writes', async () => {
   await signIn(b.page, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
   await waitForText(b.page.locator('#connection'), 'Connected');
   await b.page.goto(`${b.server.url}/console#/admin/tags`);
@@ -146,6 +146,19 @@ test('tags from the admin screen on a conversation and in the inbox filter; snoo
   await b.page.locator('#thread-snoozed').waitFor({ state: 'detached' });
   await b.page.getByRole('button', { name: 'Open', exact: true }).click();
   await item.waitFor();
+  // Pending: the team waits for the visitor. Out of Open, in Pending, until the visitor writes.
+  await item.click();
+  await b.page.getByRole('button', { name: 'Mark pending' }).click();
+  await b.page.getByRole('button', { name: 'Open again' }).waitFor();
+  await b.page.goto(`${b.server.url}/console#/`);
+  await item.waitFor({ state: 'detached' });
+  await b.page.getByRole('button', { name: 'Pending', exact: true }).click();
+  await item.waitFor();
+  await customer.client.send('My order number is 1234').acked;
+  await item.waitFor({ state: 'detached' });
+  await b.page.getByRole('button', { name: 'Open', exact: true }).click();
+  await item.click();
+  await b.page.getByRole('button', { name: 'Mark pending' }).waitFor();
   // The tag comes off again.
   await b.page.getByRole('button', { name: 'Remove tag VIP' }).click();
   await b.page.locator('.thread-meta .tag-chip').waitFor({ state: 'detached' });
@@ -301,11 +314,26 @@ test('GDPR from the visitor panel: export as JSON, then erase; retention set on 
   expect(exported.conversations.flatMap((c) => c.messages.map((m) => m.body))).toContain(
     'Please delete my data',
   );
-  await b.page.getByRole('button', { name: 'Erase…' }).click();
-  await b.page.getByRole('button', { name: 'Erase for good' }).click();
-  await eventually(() => expect(new URL(b.page.url()).hash).toBe('#/'));
-  await b.page.locator(`[data-conversation-id="${id}"]`).waitFor({ state: 'detached' });
-  await eventually(async () => expect(await dbMessagesOf(id)).toEqual([]));
+  // A colleague's console (another browser) has the conversation open while it is erased.
+  const colleague = await newRecordedContext(b.browser);
+  try {
+    const other = await colleague.context.newPage();
+    await signIn(other, b.server.url, b.server.ownerEmail, b.server.ownerPassword);
+    await waitForText(other.locator('#connection'), 'Connected');
+    await other.goto(`${b.server.url}/console#/c/${id}`);
+    await threadRow(other, 'delete my data').waitFor();
+
+    await b.page.getByRole('button', { name: 'Erase…' }).click();
+    await b.page.getByRole('button', { name: 'Erase for good' }).click();
+    await eventually(() => expect(new URL(b.page.url()).hash).toBe('#/'));
+    await b.page.locator(`[data-conversation-id="${id}"]`).waitFor({ state: 'detached' });
+    await eventually(async () => expect(await dbMessagesOf(id)).toEqual([]));
+    // Live, without a reload: gone from the colleague's inbox, and the open view says why.
+    await other.locator(`[data-conversation-id="${id}"]`).waitFor({ state: 'detached' });
+    await waitForText(other.locator('.conversation-empty'), "the visitor's data was erased");
+  } finally {
+    await colleague.context.close();
+  }
   // Both are in the audit log.
   await b.page.goto(`${b.server.url}/console#/admin/audit`);
   await waitForText(b.page.locator('#audit-table'), 'Visitor erased');

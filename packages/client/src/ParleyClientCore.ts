@@ -328,6 +328,13 @@ export class ParleyClientCore {
       case 'visitor':
         this.#emitter.emit('visitor', frame.visitor);
         break;
+      case 'conversations_removed':
+        for (const id of frame.conversationIds) {
+          this.#sync.unfollow(id);
+          this.#conversations.delete(id);
+        }
+        this.#emitter.emit('removed', { conversationIds: frame.conversationIds, reason: frame.reason });
+        break;
       case 'pong':
         // Its arrival already proved the socket alive.
         break;

@@ -67,6 +67,11 @@ export interface ClientEvents {
    * payload is the whole visitor as it is now: replace what you hold.
    */
   visitor: Visitor;
+  /**
+   * Agents: conversations were deleted on the server (the visitor was erased, or retention). The
+   * client has forgotten them already; drop them from the UI.
+   */
+  removed: { conversationIds: string[]; reason: string };
 }
 
 export interface SendOptions {

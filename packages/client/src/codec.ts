@@ -71,6 +71,7 @@ const FRAMES: Record<ServerFrame['t'], Check> & Record<string, Check> = {
   error: shape({ code: str, message: str, ref: optional(str) }),
   bye: shape({ reason: str, reconnect: bool }),
   visitor: shape({ visitor: shape({ id: str }) }),
+  conversations_removed: shape({ conversationIds: arrayOf(str), reason: str }),
 };
 
 /**

@@ -21,6 +21,7 @@ const ALL: Record<keyof ClientEvents, true> = {
   bye: true,
   authFailed: true,
   visitor: true,
+  removed: true,
 };
 
 /** All event names of a ParleyClient. */

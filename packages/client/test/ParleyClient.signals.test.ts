@@ -242,3 +242,19 @@ describe('visitor frames', () => {
     expect(events.error).toEqual([]);
   });
 });
+
+describe('removed conversations', () => {
+  it('an agent client forgets deleted conversations and says so', async () => {
+    fx.server.post('c1', 'hello', { author: VISITOR });
+    fx.server.post('c2', 'hi', { author: VISITOR });
+    const client = agent();
+    const events = record(client);
+    await connected(client);
+    expect(client.conversation('c1')).toBeDefined();
+    fx.server.broadcast({ t: 'conversations_removed', conversationIds: ['c1'], reason: 'erased' });
+    await vi.waitFor(() => expect(events.removed).toEqual([{ conversationIds: ['c1'], reason: 'erased' }]));
+    expect(client.conversation('c1')).toBeUndefined();
+    expect(client.conversation('c2')).toBeDefined();
+    expect(events.error).toEqual([]);
+  });
+});

@@ -285,3 +285,14 @@ describe('the dispatcher', () => {
     expect(s.live.visitors).toHaveLength(2);
   });
 });
+
+describe('deleted conversations', () => {
+  test('leave the inbox at once', () => {
+    const { s } = stores();
+    s.inbox.upsert(buildConversation({ id: 'c1' }));
+    s.inbox.upsert(buildConversation({ id: 'c2' }));
+    applyEvent(s, { type: 'removed', payload: { conversationIds: ['c1'], reason: 'retention' } }, 0);
+    expect(s.inbox.get('c1')).toBeUndefined();
+    expect(s.inbox.get('c2')).toBeDefined();
+  });
+});

@@ -165,6 +165,10 @@ export const ConversationChangeReason = z.enum([
   'unsnoozed',
   /** A tag was added or removed. */
   'tagged',
+  /** An agent marked it pending: the team waits for the visitor (agents only). */
+  'pending',
+  /** Back from pending to open: the visitor wrote, or an agent took it up again (agents only). */
+  'opened',
 ]);
 export type ConversationChangeReason = z.infer<typeof ConversationChangeReason>;
 
@@ -208,6 +212,15 @@ export const ErrorFrame = z.object({
  * values). Carries the whole visitor, so applying it is a replace.
  */
 export const VisitorFrame = z.object({ t: z.literal('visitor'), visitor: Visitor });
+/**
+ * Agents: conversations of one of their sites were deleted with everything in them — the visitor
+ * was erased (GDPR), or they were closed longer ago than the site keeps conversations. Drop them.
+ */
+export const ConversationsRemoved = z.object({
+  t: z.literal('conversations_removed'),
+  conversationIds: z.array(Id).min(1),
+  reason: z.enum(['erased', 'retention']),
+});
 export const Bye = z.object({
   t: z.literal('bye'),
   /**
@@ -231,6 +244,7 @@ export const ServerFrame = z.discriminatedUnion('t', [
   ErrorFrame,
   Bye,
   VisitorFrame,
+  ConversationsRemoved,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

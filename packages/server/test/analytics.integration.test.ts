@@ -537,3 +537,36 @@ describe('OpenAPI', () => {
     expect(Object.keys(csv ?? {})).toEqual(['text/csv']);
   });
 });
+
+// Last: the conversations it adds to a second site would change the all-sites figures above.
+describe('all sites together', () => {
+  it("several sites at once: each conversation by its own site's rules, in both periods", async () => {
+    const other = await createSite(t.server, t.owner);
+    // No business hours and a 10-minute threshold: a reply after 5 minutes is in time here.
+    const patched = await http(t.server, 'PATCH', `/api/v1/sites/${other.id}`, {
+      agent: t.owner,
+      body: { settings: { missedAfterSeconds: 600, hours: { enabled: false, timeZone: 'Europe/Budapest' } } },
+    });
+    expect(patched.status).toBe(200);
+    const db = t.server.ctx.db;
+    for (const when of ['2025-10-15T10:00:00Z', '2025-10-22T10:00:00Z']) {
+      const start = at(when);
+      await seedConversation(db, {
+        siteId: other.id,
+        createdAt: start,
+        messages: [
+          { kind: 'visitor', at: start },
+          { kind: 'agent', at: start + min(5) },
+        ],
+      });
+    }
+    const one = (await report(`${WEEK}&siteId=${t.server.siteId}`)).body.overview;
+    const both = (await report(`${WEEK}&timeZone=Europe/Budapest`)).body.overview;
+    expect(both.current.started).toBe(one.current.started + 1);
+    expect(both.current.answered).toBe(one.current.answered + 1);
+    expect(both.current.missed).toBe(one.current.missed);
+    expect(both.previous.started).toBe(one.previous.started + 1);
+    expect(both.previous.answered).toBe(one.previous.answered + 1);
+    expect(both.previous.firstResponseMs.count).toBe(one.previous.firstResponseMs.count + 1);
+  });
+});

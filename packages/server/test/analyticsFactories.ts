@@ -42,6 +42,25 @@ export interface ConversationSpec {
   messages: MessageSpec[];
 }
 
+/**
+ * The facts of a log that the send path writes to the conversation row (migration 007), by their
+ * definition in docs/analytics.md: the first public visitor message, the first public human-agent
+ * message at or after it, and the public messages that are not system lines.
+ */
+export function logFacts(messages: readonly MessageSpec[]) {
+  const published = messages.filter((m) => m.private !== true);
+  const visitor = published.filter((m) => m.kind === 'visitor').map((m) => m.at);
+  const firstVisitorAt = visitor.length === 0 ? null : Math.min(...visitor);
+  const replies = published
+    .filter((m) => m.kind === 'agent' && firstVisitorAt !== null && m.at >= firstVisitorAt)
+    .map((m) => m.at);
+  return {
+    first_visitor_at: firstVisitorAt,
+    first_reply_at: replies.length === 0 ? null : Math.min(...replies),
+    public_messages: published.filter((m) => m.kind !== 'system').length,
+  };
+}
+
 export async function seedConversation(db: Kysely<DB>, spec: ConversationSpec): Promise<string> {
   const visitorId = randomUUID();
   const id = randomUUID();
@@ -93,6 +112,7 @@ export async function seedConversation(db: Kysely<DB>, spec: ConversationSpec): 
       source: spec.source ?? 'chat',
       waiting_since: spec.waitingSince ?? null,
       snoozed_until: null,
+      ...logFacts(spec.messages),
     })
     .execute();
   if (spec.messages.length > 0) {

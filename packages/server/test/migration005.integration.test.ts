@@ -3,57 +3,18 @@
  * visits start at the last sign of each visitor, and the full-text indexes take in what was
  * written before (then stay current through later inserts and deletes).
  */
-import { Migrator, type Kysely, type Migration } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/database';
+import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/migrate';
-import * as m001 from '../src/db/migrations/001_initial';
-import * as m002 from '../src/db/migrations/002_files';
-import * as m003 from '../src/db/migrations/003_widget';
-import * as m004 from '../src/db/migrations/004_cluster';
 import { searchStore } from '../src/search/store';
-import { createTestDatabase, type TestDatabase } from './testDb';
+import { OLD_SITE, useOldDatabase } from './testDb';
 
-let testDb: TestDatabase;
-let database: Database;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  database = openDatabase({ url: testDb.url });
-});
-afterAll(async () => {
-  await database.close();
-  await testDb.drop();
-});
+const t = useOldDatabase(['001_initial', '002_files', '003_widget', '004_cluster']);
 
 describe('migration 005_console', () => {
   it('upgrades a database with data in place', async () => {
-    const db = database.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-    const migrations: Record<string, Migration> = {
-      '001_initial': m001,
-      '002_files': m002,
-      '003_widget': m003,
-      '004_cluster': m004,
-    };
-    const early = new Migrator({
-      db,
-      provider: { getMigrations: () => Promise.resolve(migrations) },
-      migrationTableName: 'parley_migrations',
-      migrationLockTableName: 'parley_migrations_lock',
-    });
-    expect((await early.migrateToLatest()).error).toBeUndefined();
-    await db
-      .insertInto('sites')
-      .values({
-        id: 's',
-        key: 'k',
-        name: 'Old',
-        allowed_origins: '[]',
-        settings: '{}',
-        identity_secret: 'x',
-        created_at: 1,
-      })
-      .execute();
+    const db = t.old;
+    const { database } = t;
+    await db.insertInto('sites').values(OLD_SITE).execute();
     const visitor = (id: string, name: string | null, email: string | null) => ({
       id,
       site_id: 's',

@@ -2,50 +2,17 @@
  * Upgrading a database that has data: 003_widget on top of the first two migrations keeps every row
  * and gives old rows the defaults the code relies on (chat conversations, unverified visitors).
  */
-import { Migrator, type Kysely, type Migration } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/database';
+import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/migrate';
-import * as m001 from '../src/db/migrations/001_initial';
-import * as m002 from '../src/db/migrations/002_files';
-import { createTestDatabase, type TestDatabase } from './testDb';
+import { OLD_SITE, useOldDatabase } from './testDb';
 
-let testDb: TestDatabase;
-let database: Database;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  database = openDatabase({ url: testDb.url });
-});
-afterAll(async () => {
-  await database.close();
-  await testDb.drop();
-});
+const t = useOldDatabase(['001_initial', '002_files']);
 
 describe('migration 003_widget', () => {
   it('upgrades a database with data in place', async () => {
-    const db = database.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-    const migrations: Record<string, Migration> = { '001_initial': m001, '002_files': m002 };
-    const early = new Migrator({
-      db,
-      provider: { getMigrations: () => Promise.resolve(migrations) },
-      migrationTableName: 'parley_migrations',
-      migrationLockTableName: 'parley_migrations_lock',
-    });
-    const first = await early.migrateToLatest();
-    expect(first.error).toBeUndefined();
-    await db
-      .insertInto('sites')
-      .values({
-        id: 's',
-        key: 'k',
-        name: 'Old',
-        allowed_origins: '[]',
-        settings: '{}',
-        identity_secret: 'x',
-        created_at: 1,
-      })
-      .execute();
+    const db = t.old;
+    const { database } = t;
+    await db.insertInto('sites').values(OLD_SITE).execute();
     await db
       .insertInto('visitors')
       .values({

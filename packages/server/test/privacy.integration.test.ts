@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, SearchHit, VisitorExport } from '@parley/protocol';
-import { createAgent, createSite, http, uuid, visitorSocket, useTestServer } from './helpers';
+import { agentSocket, createAgent, createSite, http, uuid, visitorSocket, useTestServer } from './helpers';
 import { agentReply, pause, startChat } from './consoleHelpers';
 
 const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-privacy-'));
@@ -114,6 +114,15 @@ describe('visitor erasure', () => {
     await agentReply(t.server, t.owner, v.conversationId, 'Noted.');
     const ws = await visitorSocket(t.server, v.token);
     await ws.next('welcome');
+    // Consoles drop the erased conversations live: this site's agents, and nobody else.
+    const consoleWs = await agentSocket(t.server, t.owner);
+    await consoleWs.next('welcome');
+    const elsewhere = await createSite(t.server, t.owner);
+    const stranger = await agentSocket(
+      t.server,
+      await createAgent(t.server, t.owner, { siteIds: [elsewhere.id] }),
+    );
+    await stranger.next('welcome');
     expect(stored(v.fileId)).toBe(true);
     const before = await http<{ results: SearchHit[] }>(t.server, 'GET', `/api/v1/search?q=${word}`, {
       agent: t.owner,
@@ -128,6 +137,17 @@ describe('visitor erasure', () => {
     });
     expect(await ws.next('bye')).toMatchObject({ reason: 'session_revoked', reconnect: false });
     await ws.closed();
+    expect(await consoleWs.next('conversations_removed')).toEqual({
+      t: 'conversations_removed',
+      conversationIds: [v.conversationId],
+      reason: 'erased',
+    });
+    // A round trip on the stranger's socket: had the frame been sent to it, it would be there by now.
+    stranger.send({ t: 'ping', ref: 'p1' });
+    await stranger.next('pong');
+    expect(stranger.all('conversations_removed')).toEqual([]);
+    consoleWs.close();
+    stranger.close();
 
     const db = t.server.ctx.db;
     const left = await Promise.all([
@@ -174,6 +194,8 @@ describe('retention', () => {
     expect((await set(site.id, '30')).status).toBe(422);
     expect((await set(site.id, 30)).status).toBe(200);
 
+    const consoleWs = await agentSocket(t.server, t.owner);
+    await consoleWs.next('welcome');
     const old = await busyVisitor(site.key, 'retained');
     const recent = await startChat(t.server, { siteKey: site.key });
     const openOld = await startChat(t.server, { siteKey: site.key });
@@ -216,6 +238,12 @@ describe('retention', () => {
         .execute(),
     ).toEqual([]);
     expect(stored(old.fileId)).toBe(false);
+    expect(await consoleWs.next('conversations_removed')).toEqual({
+      t: 'conversations_removed',
+      conversationIds: [old.conversationId],
+      reason: 'retention',
+    });
+    consoleWs.close();
     // The visitor itself stays (only conversations have a retention period).
     expect(
       (await http(t.server, 'GET', `/api/v1/visitors/${old.visitorId}`, { agent: t.owner })).status,

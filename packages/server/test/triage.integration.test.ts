@@ -12,6 +12,7 @@ import {
   http,
   visitorSocket,
   useTestServer,
+  uuid,
 } from './helpers';
 import { getConversation, inboxIds, startChat } from './consoleHelpers';
 
@@ -250,6 +251,72 @@ describe('tags', () => {
     expect((await getConversation(t.server, alice, chat.conversationId)).tagIds).toEqual([]);
     expect(visitorWs.all('conversation').filter((f) => f.reason === 'tagged')).toEqual([]);
     agentWs.close();
+    visitorWs.close();
+  });
+});
+
+describe('pending', () => {
+  const post = (agent: Parameters<typeof getConversation>[1], id: string, path: 'pending' | 'open') =>
+    http<{ conversation: ConversationForAgent }>(t.server, 'POST', `/api/v1/conversations/${id}/${path}`, {
+      agent,
+    });
+
+  it('waits for the visitor out of the open view; the visitor writing makes it open again', async () => {
+    const { site, alice } = await siteWithTeam();
+    const chat = await startChat(t.server, { siteKey: site.key });
+    const aliceWs = await agentSocket(t.server, alice);
+    await aliceWs.next('welcome');
+    const visitorWs = await visitorSocket(t.server, chat.token, { siteKey: site.key });
+    await visitorWs.next('welcome');
+
+    const r = await post(alice, chat.conversationId, 'pending');
+    expect(r.status).toBe(200);
+    expect(r.body.conversation.status).toBe('pending');
+    expect(await aliceWs.next('conversation', (f) => f.reason === 'pending')).toMatchObject({
+      conversation: { id: chat.conversationId, status: 'pending' },
+    });
+    expect(await inboxIds(t.server, alice, 'status=pending')).toContain(chat.conversationId);
+    expect(await inboxIds(t.server, alice, 'status=open')).not.toContain(chat.conversationId);
+    // Twice is the same as once.
+    expect((await post(alice, chat.conversationId, 'pending')).body.conversation.status).toBe('pending');
+    // The team's bookkeeping: the visitor's view stays open.
+    const mine = await http<{ conversations: { id: string; status: string }[] }>(
+      t.server,
+      'GET',
+      '/api/v1/visitor/conversations',
+      { visitorToken: chat.token },
+    );
+    expect(mine.body.conversations.find((c) => c.id === chat.conversationId)?.status).toBe('open');
+
+    const sent = await http(
+      t.server,
+      'POST',
+      `/api/v1/visitor/conversations/${chat.conversationId}/messages`,
+      {
+        visitorToken: chat.token,
+        body: { clientMsgId: uuid(), body: 'Order 1234' },
+      },
+    );
+    expect(sent.status).toBe(201);
+    expect(await aliceWs.next('conversation', (f) => f.reason === 'opened')).toMatchObject({
+      conversation: { id: chat.conversationId, status: 'open' },
+    });
+    expect((await getConversation(t.server, alice, chat.conversationId)).status).toBe('open');
+    expect(
+      visitorWs.all('conversation').filter((f) => f.reason === 'pending' || f.reason === 'opened'),
+    ).toEqual([]);
+
+    // An agent may take it up again too; a closed one is refused; another site's agent finds nothing.
+    await post(alice, chat.conversationId, 'pending');
+    expect((await post(alice, chat.conversationId, 'open')).body.conversation.status).toBe('open');
+    await http(t.server, 'POST', `/api/v1/conversations/${chat.conversationId}/close`, { agent: alice });
+    const closed = await post(alice, chat.conversationId, 'pending');
+    expect(closed.status).toBe(409);
+    expect(closed.body).toMatchObject({ error: { code: 'conversation_closed' } });
+    const elsewhere = await createSite(t.server, t.owner);
+    const stranger = await createAgent(t.server, t.owner, { siteIds: [elsewhere.id] });
+    expect((await post(stranger, chat.conversationId, 'open')).status).toBe(404);
+    aliceWs.close();
     visitorWs.close();
   });
 });

@@ -265,6 +265,11 @@ export class ConsoleApi {
     return this.#change(id, 'reopen');
   }
 
+  /** Pending: the team waits for the visitor (the visitor writing makes it open again); or open. */
+  setPending(id: string, pending: boolean): Promise<ConversationForAgent> {
+    return this.#change(id, pending ? 'pending' : 'open');
+  }
+
   snooze(id: string, until: string): Promise<ConversationForAgent> {
     return this.#change(id, 'snooze', { until });
   }

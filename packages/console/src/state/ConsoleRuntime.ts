@@ -229,6 +229,11 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     void this.#act(id, () => this.api.reopen(id));
   }
 
+  /** Pending (the team waits for the visitor), or back to open. */
+  setPending(id: string, pending: boolean): void {
+    void this.#act(id, () => this.api.setPending(id, pending));
+  }
+
   snooze(id: string, until: Date): void {
     void this.#act(id, () => this.api.snooze(id, until.toISOString()));
   }
@@ -377,6 +382,16 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
         break;
       case 'typing':
         this.#scheduleTypingExpiry();
+        break;
+      case 'removed':
+        // The client has forgotten them already (a later unfollow of one is a no-op).
+        if (this.selectedId !== null && event.payload.conversationIds.includes(this.selectedId)) {
+          this.notice =
+            event.payload.reason === 'retention'
+              ? 'This conversation was deleted: it was closed longer ago than this site keeps conversations.'
+              : "This conversation was deleted: the visitor's data was erased.";
+          this.changed();
+        }
         break;
       default:
         break;

@@ -150,6 +150,12 @@ export class InboxStore extends Observable {
     this.changed();
   }
 
+  /** Conversations deleted on the server (erasure, retention). */
+  remove(ids: readonly string[]): void {
+    for (const id of ids) this.#entries.delete(id);
+    this.changed();
+  }
+
   /** A visitor was erased: their conversations are gone. */
   removeVisitor(visitorId: string): void {
     for (const [id, entry] of [...this.#entries])

@@ -84,6 +84,9 @@ export function applyEvent(s: ConsoleStores, event: ClientEvent, now: number): v
       s.live.update(event.payload, at);
       break;
     }
+    case 'removed':
+      s.inbox.remove(event.payload.conversationIds);
+      break;
     case 'ack':
       break; // the `message` event that follows puts it in the log
     case 'read':

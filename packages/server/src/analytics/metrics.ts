@@ -19,6 +19,7 @@ import { ZoneCalendar, dateOfDayNumber, midnight } from './zone';
 
 /** One conversation as read from the log (analytics/store.ts). */
 export interface ConversationFacts {
+  /** '' unless asked for (the raw list needs ids, the report does not). */
   id: string;
   siteId: string;
   createdAt: number;
@@ -240,43 +241,83 @@ export function classify(f: ConversationFacts, rules: SiteRules, now: number): C
 
 /* ───────────── groups of conversations ───────────── */
 
-export function summarize(list: readonly Classified[]): AnalyticsSummary {
-  let answered = 0;
-  let missed = 0;
-  let offline = 0;
-  let waiting = 0;
-  let good = 0;
-  let ratings = 0;
-  let messages = 0;
-  let nFirst = 0;
-  let nResolution = 0;
-  const firstResponse = new Float64Array(list.length);
-  const resolution = new Float64Array(list.length);
-  for (const c of list) {
-    if (c.outcome === 'answered') answered++;
-    else if (c.outcome === 'missed') missed++;
-    else if (c.outcome === 'offline') offline++;
-    else waiting++;
-    if (c.firstResponseMs !== null) firstResponse[nFirst++] = c.firstResponseMs;
-    if (c.resolutionMs !== null) resolution[nResolution++] = c.resolutionMs;
-    if (c.rating !== null) {
-      ratings++;
-      if (c.rating === 'good') good++;
+/** A growing list of numbers: no boxing, doubling copies only. */
+class Numbers {
+  #values = new Float64Array(32);
+  #n = 0;
+
+  push(x: number): void {
+    if (this.#n === this.#values.length) {
+      const bigger = new Float64Array(this.#n * 2);
+      bigger.set(this.#values);
+      this.#values = bigger;
     }
-    messages += c.messages;
+    this.#values[this.#n++] = x;
   }
-  return {
-    started: list.length,
-    answered,
-    missed,
-    offline,
-    waiting,
-    firstResponseMs: percentiles(firstResponse.subarray(0, nFirst)),
-    resolutionMs: percentiles(resolution.subarray(0, nResolution)),
-    csat: { share: ratings === 0 ? null : good / ratings, good, ratings },
-    messages,
-    messagesPerConversation: list.length === 0 ? null : messages / list.length,
-  };
+
+  sorted(): Float64Array {
+    return this.#values.subarray(0, this.#n).sort();
+  }
+}
+
+/**
+ * The figures of a group of conversations, added one classified conversation at a time: reports
+ * stream 200,000 conversations through these without keeping one object per conversation.
+ */
+export class SummaryBuilder {
+  #answered = 0;
+  #missed = 0;
+  #offline = 0;
+  #waiting = 0;
+  #good = 0;
+  #ratings = 0;
+  #messages = 0;
+  readonly #firstResponse = new Numbers();
+  readonly #resolution = new Numbers();
+
+  get started(): number {
+    return this.#answered + this.#missed + this.#offline + this.#waiting;
+  }
+
+  add(c: Readonly<Classified>): void {
+    if (c.outcome === 'answered') this.#answered++;
+    else if (c.outcome === 'missed') this.#missed++;
+    else if (c.outcome === 'offline') this.#offline++;
+    else this.#waiting++;
+    if (c.firstResponseMs !== null) this.#firstResponse.push(c.firstResponseMs);
+    if (c.resolutionMs !== null) this.#resolution.push(c.resolutionMs);
+    if (c.rating !== null) {
+      this.#ratings++;
+      if (c.rating === 'good') this.#good++;
+    }
+    this.#messages += c.messages;
+  }
+
+  result(): AnalyticsSummary {
+    const started = this.started;
+    return {
+      started,
+      answered: this.#answered,
+      missed: this.#missed,
+      offline: this.#offline,
+      waiting: this.#waiting,
+      firstResponseMs: percentiles(this.#firstResponse.sorted()),
+      resolutionMs: percentiles(this.#resolution.sorted()),
+      csat: {
+        share: this.#ratings === 0 ? null : this.#good / this.#ratings,
+        good: this.#good,
+        ratings: this.#ratings,
+      },
+      messages: this.#messages,
+      messagesPerConversation: started === 0 ? null : this.#messages / started,
+    };
+  }
+}
+
+export function summarize(list: readonly Classified[]): AnalyticsSummary {
+  const b = new SummaryBuilder();
+  for (const c of list) b.add(c);
+  return b.result();
 }
 
 function relative(current: number | null, previous: number | null): number | null {
@@ -298,17 +339,6 @@ export function changeOf(cur: AnalyticsSummary, prev: AnalyticsSummary): Analyti
     ratings: relative(cur.csat.ratings, prev.csat.ratings),
     messagesPerConversation: relative(cur.messagesPerConversation, prev.messagesPerConversation),
   };
-}
-
-function groupBy<K>(list: readonly Classified[], key: (c: Classified) => K): Map<K, Classified[]> {
-  const out = new Map<K, Classified[]>();
-  for (const c of list) {
-    const k = key(c);
-    const group = out.get(k);
-    if (group) group.push(c);
-    else out.set(k, [c]);
-  }
-  return out;
 }
 
 /* ───────────── the report ───────────── */
@@ -335,21 +365,20 @@ export interface DepartmentInput {
   membersOnline: number;
 }
 
-export interface ReportInput {
+/** What a report knows before it reads the conversations. */
+export interface ReportFrame {
   timeZone: string;
   /** Day numbers (days since 1970-01-01) of the first and last day, both included. */
   fromDay: number;
   toDay: number;
   now: number;
   scope: 'all' | 'own';
-  /** Conversations created from the previous period's start to the period's end. */
-  facts: readonly ConversationFacts[];
   sites: ReadonlyMap<string, SiteInput>;
-  /** Status histories, each sorted, starting with the last change before the previous period. */
+  /**
+   * Status histories of every agent with access to the sites, each sorted, starting with the last
+   * change before the previous period.
+   */
   statusLog: ReadonlyMap<string, readonly StatusChange[]>;
-  /** The rows of the agents table (already limited to what the caller may see). */
-  agents: readonly AgentInput[];
-  departments: readonly DepartmentInput[];
 }
 
 export interface Periods {
@@ -369,11 +398,12 @@ export function periodsOf(fromDay: number, toDay: number, timeZone: string): Per
   };
 }
 
-/** Every conversation of the input, classified (those the visitor never wrote in are left out). */
-export function classifyAll(
-  input: Pick<ReportInput, 'facts' | 'sites' | 'statusLog' | 'now'>,
-  origin: number,
-) {
+/**
+ * Classifies conversations created at or after `origin` by the rules of their sites: completes
+ * each facts object in place (see classify) and returns it, or null when the visitor never wrote
+ * or the site is not part of the report.
+ */
+export function classifier(input: Pick<ReportFrame, 'sites' | 'statusLog' | 'now'>, origin: number) {
   const rules = new Map<string, SiteRules>();
   for (const [siteId, site] of input.sites) {
     const histories = site.agentIds.map((id) => input.statusLog.get(id) ?? []);
@@ -383,80 +413,120 @@ export function classifyAll(
       online: new OnlineTimeline(histories),
     });
   }
-  const out: Classified[] = [];
-  for (const f of input.facts) {
+  return (f: ConversationFacts): Classified | null => {
     const r = rules.get(f.siteId);
-    if (r === undefined) continue;
-    const c = classify(f, r, input.now);
-    if (c !== null) out.push(c);
-  }
-  return out;
+    return r === undefined ? null : classify(f, r, input.now);
+  };
 }
 
-export function buildReport(input: ReportInput): AnalyticsReport {
-  const zone = new ZoneCalendar(input.timeZone);
-  const p = periodsOf(input.fromDay, input.toDay, input.timeZone);
-  const all = classifyAll(input, p.prevStart);
-  const current = all.filter((c) => c.createdAt >= p.start && c.createdAt < p.end);
-  const previous = all.filter((c) => c.createdAt >= p.prevStart && c.createdAt < p.start);
+/**
+ * A report, built while the conversations stream past: the previous period's and the period's
+ * conversations are added one at a time (the caller may reuse one facts object for all of them),
+ * then `finish` adds the agents and departments tables.
+ */
+export class ReportBuilder {
+  readonly periods: Periods;
+  readonly #frame: ReportFrame;
+  readonly #zone: ZoneCalendar;
+  readonly #classify: (f: ConversationFacts) => Classified | null;
+  readonly #current = new SummaryBuilder();
+  readonly #previous = new SummaryBuilder();
+  readonly #days: SummaryBuilder[];
+  readonly #heatmap = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+  readonly #agents = new Map<string | null, SummaryBuilder>();
+  readonly #departments = new Map<string | null, SummaryBuilder>();
 
-  const cur = summarize(current);
-  const prev = summarize(previous);
-
-  const byDay = groupBy(current, (c) => zone.dayOf(c.createdAt));
-  const daily = [];
-  for (let d = input.fromDay; d <= input.toDay; d++) {
-    daily.push({ date: dateOfDayNumber(d), ...summarize(byDay.get(d) ?? []) });
+  constructor(frame: ReportFrame) {
+    this.#frame = frame;
+    this.#zone = new ZoneCalendar(frame.timeZone);
+    this.periods = periodsOf(frame.fromDay, frame.toDay, frame.timeZone);
+    this.#classify = classifier(frame, this.periods.prevStart);
+    this.#days = Array.from({ length: frame.toDay - frame.fromDay + 1 }, () => new SummaryBuilder());
   }
 
-  const heatmap = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
-  for (const c of current) {
-    const { weekday, hour } = zone.weekdayHour(c.createdAt);
-    const row = heatmap[weekday];
+  /** A conversation created in the previous period: only its summary is shown. */
+  addPrevious(f: ConversationFacts): void {
+    const c = this.#classify(f);
+    if (c !== null) this.#previous.add(c);
+  }
+
+  /** A conversation created in the period. */
+  addCurrent(f: ConversationFacts): void {
+    const c = this.#classify(f);
+    if (c === null) return;
+    this.#current.add(c);
+    this.#days[this.#zone.dayOf(c.createdAt) - this.#frame.fromDay]?.add(c);
+    const { weekday, hour } = this.#zone.weekdayHour(c.createdAt);
+    const row = this.#heatmap[weekday];
     if (row) row[hour] = (row[hour] ?? 0) + 1;
+    group(this.#agents, c.assigneeId).add(c);
+    group(this.#departments, c.departmentId).add(c);
   }
 
-  const until = Math.min(p.end, input.now);
-  const byAgent = groupBy(current, (c) => c.assigneeId);
-  const agents: AnalyticsAgentRow[] = input.agents.map((a) => {
-    const time = statusDurations(input.statusLog.get(a.id) ?? [], p.start, until);
+  /** Agents assigned to conversations of the period. */
+  assignees(): string[] {
+    return [...this.#agents.keys()].filter((id) => id !== null);
+  }
+
+  /** The report, with a row for each agent and department given (`statusLog`: theirs included). */
+  finish(
+    agentInputs: readonly AgentInput[],
+    departmentInputs: readonly DepartmentInput[],
+    statusLog: ReadonlyMap<string, readonly StatusChange[]>,
+  ): AnalyticsReport {
+    const frame = this.#frame;
+    const p = this.periods;
+    const cur = this.#current.result();
+    const prev = this.#previous.result();
+    const daily = this.#days.map((d, i) => ({ date: dateOfDayNumber(frame.fromDay + i), ...d.result() }));
+    const until = Math.min(p.end, frame.now);
+    const empty = new SummaryBuilder();
+    const agents: AnalyticsAgentRow[] = agentInputs.map((a) => {
+      const time = statusDurations(statusLog.get(a.id) ?? [], p.start, until);
+      return {
+        agentId: a.id,
+        name: a.name,
+        ...(this.#agents.get(a.id) ?? empty).result(),
+        onlineMs: time.online,
+        awayMs: time.away,
+        openNow: a.openNow,
+        maxChats: a.maxChats,
+        status: a.status,
+      };
+    });
+    const departments: AnalyticsDepartmentRow[] = departmentInputs.map((d) => ({
+      departmentId: d.id,
+      name: d.name,
+      ...(this.#departments.get(d.id) ?? empty).result(),
+      openNow: d.openNow,
+      membersOnline: d.membersOnline,
+    }));
+    const period = (from: number, to: number, start: number, end: number) => ({
+      from: dateOfDayNumber(from),
+      to: dateOfDayNumber(to),
+      start: iso(start),
+      end: iso(end),
+    });
     return {
-      agentId: a.id,
-      name: a.name,
-      ...summarize(byAgent.get(a.id) ?? []),
-      onlineMs: time.online,
-      awayMs: time.away,
-      openNow: a.openNow,
-      maxChats: a.maxChats,
-      status: a.status,
+      timeZone: frame.timeZone,
+      period: period(frame.fromDay, frame.toDay, p.start, p.end),
+      previous: period(frame.fromDay - p.days, frame.fromDay - 1, p.prevStart, p.start),
+      scope: frame.scope,
+      generatedAt: iso(frame.now),
+      overview: { current: cur, previous: prev, change: changeOf(cur, prev) },
+      daily,
+      heatmap: this.#heatmap,
+      agents,
+      departments,
     };
-  });
+  }
+}
 
-  const byDepartment = groupBy(current, (c) => c.departmentId);
-  const departments: AnalyticsDepartmentRow[] = input.departments.map((d) => ({
-    departmentId: d.id,
-    name: d.name,
-    ...summarize(byDepartment.get(d.id) ?? []),
-    openNow: d.openNow,
-    membersOnline: d.membersOnline,
-  }));
-
-  const period = (from: number, to: number, start: number, end: number) => ({
-    from: dateOfDayNumber(from),
-    to: dateOfDayNumber(to),
-    start: iso(start),
-    end: iso(end),
-  });
-  return {
-    timeZone: input.timeZone,
-    period: period(input.fromDay, input.toDay, p.start, p.end),
-    previous: period(input.fromDay - p.days, input.fromDay - 1, p.prevStart, p.start),
-    scope: input.scope,
-    generatedAt: iso(input.now),
-    overview: { current: cur, previous: prev, change: changeOf(cur, prev) },
-    daily,
-    heatmap,
-    agents,
-    departments,
-  };
+function group<K>(groups: Map<K, SummaryBuilder>, key: K): SummaryBuilder {
+  let b = groups.get(key);
+  if (b === undefined) {
+    b = new SummaryBuilder();
+    groups.set(key, b);
+  }
+  return b;
 }

@@ -4,8 +4,8 @@ import type { DB } from '../db/schema';
 import { readSettings } from '../sites/settings';
 import { parseJsonColumn } from '../shared/json';
 import {
-  buildReport,
-  classifyAll,
+  ReportBuilder,
+  classifier,
   periodsOf,
   type AgentInput,
   type Classified,
@@ -67,31 +67,50 @@ export async function computeReport(
   now: number,
 ): Promise<AnalyticsReport> {
   const p = periodsOf(params.fromDay, params.toDay, params.timeZone);
-  const facts = await analyticsStore.facts(db, {
-    siteIds: params.siteIds,
-    start: p.prevStart,
-    end: p.end,
-    departmentId: params.departmentId,
-    assigneeId: params.assigneeId,
-  });
   const { inputs, agents: withAccess } = await siteInputs(db, params.siteIds);
-
   // The agents table: one agent (own scope, or the agent filter), or everyone with access plus
   // whoever holds conversations of the period without having access any more.
   let listed = withAccess.filter((a) =>
     params.assigneeId === undefined ? true : a.id === params.assigneeId,
   );
-  const known = new Set(listed.map((a) => a.id));
-  const missing = new Set<string>();
-  for (const f of facts) if (f.assigneeId !== null && !known.has(f.assigneeId)) missing.add(f.assigneeId);
-  if (params.assigneeId !== undefined && !known.has(params.assigneeId)) missing.add(params.assigneeId);
-  if (missing.size > 0) listed = [...listed, ...(await analyticsStore.agentsByIds(db, [...missing]))];
-  // Deactivated agents appear only when they hold conversations of the period.
-  const holders = new Set(facts.map((f) => f.assigneeId));
-  listed = listed.filter((a) => a.active === 1 || holders.has(a.id) || a.id === params.assigneeId);
-
+  const until = Math.min(p.end, now);
   const statusIds = new Set([...listed.map((a) => a.id), ...[...inputs.values()].flatMap((s) => s.agentIds)]);
-  const statusLog = await analyticsStore.statusLog(db, [...statusIds], p.prevStart, Math.min(p.end, now));
+  const statusLog = await analyticsStore.statusLog(db, [...statusIds], p.prevStart, until);
+
+  const report = new ReportBuilder({
+    timeZone: params.timeZone,
+    fromDay: params.fromDay,
+    toDay: params.toDay,
+    now,
+    scope: params.scope,
+    sites: inputs,
+    statusLog,
+  });
+  const filter = {
+    siteIds: params.siteIds,
+    departmentId: params.departmentId,
+    assigneeId: params.assigneeId,
+  };
+  // One after the other, never both at once: on a small machine a report must leave a core to
+  // the live chat (docs/performance.md, "Analytics").
+  await analyticsStore.forEachFact(db, { ...filter, start: p.prevStart, end: p.start }, 'previous', (c) => {
+    report.addPrevious(c);
+  });
+  await analyticsStore.forEachFact(db, { ...filter, start: p.start, end: p.end }, 'period', (c) => {
+    report.addCurrent(c);
+  });
+
+  const holders = new Set(report.assignees());
+  const known = new Set(listed.map((a) => a.id));
+  const missing = [...holders].filter((id) => !known.has(id));
+  if (params.assigneeId !== undefined && !known.has(params.assigneeId)) missing.push(params.assigneeId);
+  if (missing.length > 0) {
+    listed = [...listed, ...(await analyticsStore.agentsByIds(db, missing))];
+    for (const [id, log] of await analyticsStore.statusLog(db, missing, p.start, until))
+      statusLog.set(id, log);
+  }
+  // Deactivated agents appear only when they hold conversations of the period.
+  listed = listed.filter((a) => a.active === 1 || holders.has(a.id) || a.id === params.assigneeId);
 
   const open = await analyticsStore.openNow(db, params.siteIds, params.assigneeId);
   const openByAgent = new Map<string, number>();
@@ -110,18 +129,7 @@ export async function computeReport(
   }));
 
   const departments = await departmentInputs(db, params, openByDepartment);
-  return buildReport({
-    timeZone: params.timeZone,
-    fromDay: params.fromDay,
-    toDay: params.toDay,
-    now,
-    scope: params.scope,
-    facts,
-    sites: inputs,
-    statusLog,
-    agents,
-    departments,
-  });
+  return report.finish(agents, departments, statusLog);
 }
 
 async function departmentInputs(
@@ -175,13 +183,6 @@ export async function conversationList(
   now: number,
 ): Promise<ConversationList> {
   const p = periodsOf(params.fromDay, params.toDay, params.timeZone);
-  const facts = await analyticsStore.facts(db, {
-    siteIds: params.siteIds,
-    start: p.start,
-    end: p.end,
-    departmentId: params.departmentId,
-    assigneeId: params.assigneeId,
-  });
   const { inputs, agents } = await siteInputs(db, params.siteIds);
   const statusLog = await analyticsStore.statusLog(
     db,
@@ -189,9 +190,18 @@ export async function conversationList(
     p.start,
     Math.min(p.end, now),
   );
-  const conversations = classifyAll({ facts, sites: inputs, statusLog, now }, p.start).sort(
-    (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
-  );
+  const classify = classifier({ sites: inputs, statusLog, now }, p.start);
+  const conversations: Classified[] = [];
+  const filter = {
+    siteIds: params.siteIds,
+    departmentId: params.departmentId,
+    assigneeId: params.assigneeId,
+  };
+  await analyticsStore.forEachFact(db, { ...filter, start: p.start, end: p.end }, 'list', (c) => {
+    const kept = classify({ ...c });
+    if (kept !== null) conversations.push(kept);
+  });
+  conversations.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   const assignees = [...new Set(conversations.map((c) => c.assigneeId).filter((x) => x !== null))];
   const agentNames = new Map(agents.map((a) => [a.id, a.name]));
   const unknown = assignees.filter((id) => !agentNames.has(id));

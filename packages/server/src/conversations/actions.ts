@@ -102,10 +102,13 @@ export function newConversationRow(
     // A conversation the visitor begins waits for an answer from its start.
     waiting_since: source === 'proactive' ? null : now,
     snoozed_until: null,
+    first_visitor_at: null,
+    first_reply_at: null,
+    public_messages: 0,
   };
 }
 
-type Change = 'created' | 'reopened' | 'assigned' | 'unsnoozed';
+type Change = 'created' | 'reopened' | 'assigned' | 'unsnoozed' | 'opened';
 
 /** Where a visitor's message goes: the named conversation, its open one, or a new one. */
 async function doResolveVisitorConversation(
@@ -181,8 +184,11 @@ export async function doSend(
   const preview = input.body.trim() !== '' ? input.body : attachments.map((a) => `📎 ${a.name}`).join(', ');
   // The visitor writing ends a snooze: the conversation is back in the open views at once.
   const wake = actor.kind === 'visitor' && conv.snoozed_until !== null;
+  // So does a pending conversation: the visitor answered, the team is up again.
+  const answered = actor.kind === 'visitor' && conv.status === 'pending';
   const seq = await conversationStore.nextSeq(trx, conv.id, {
     at: now,
+    author: actor.kind,
     isPublic: !input.private,
     preview: input.private ? null : preview.slice(0, PREVIEW_CHARS),
     firstResponse: isPublicAgentReply,
@@ -190,6 +196,7 @@ export async function doSend(
     assignTo: isPublicAgentReply ? actor.id : null,
     waiting: actor.kind === 'visitor' ? 'start' : isPublicAgentReply ? 'stop' : null,
     wake,
+    open: actor.kind === 'visitor',
   });
   if (isPublicAgentReply && conv.assignee_id === null) {
     conv = { ...conv, assignee_id: actor.id };
@@ -200,6 +207,10 @@ export async function doSend(
   if (wake) {
     conv = { ...conv, snoozed_until: null };
     change ??= 'unsnoozed';
+  }
+  if (answered) {
+    conv = { ...conv, status: 'open' };
+    change ??= 'opened';
   }
   const row: MessageRow = {
     id: newId(),
@@ -390,6 +401,7 @@ export async function doSystemMessage(
 ): Promise<MessageRow> {
   const seq = await conversationStore.nextSeq(trx, conv.id, {
     at: now,
+    author: 'system',
     isPublic: true,
     preview: null,
     firstResponse: false,

@@ -61,7 +61,8 @@ export function presentConversationForAgent(
 export function presentConversationForVisitor(row: VisitorConversationRow): ConversationForVisitor {
   return {
     id: row.id,
-    status: row.status,
+    // Pending is the team's own bookkeeping (waiting for the visitor): visitors see it open.
+    status: row.status === 'pending' ? 'open' : row.status,
     lastSeq: row.last_public_seq,
     readSeq: row.own_read_seq ?? 0,
     peerReadSeq: row.peer_read_seq ?? 0,

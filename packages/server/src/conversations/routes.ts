@@ -51,6 +51,7 @@ import {
 } from './queries';
 import { sendTranscript } from './transcript';
 import {
+  setPending,
   snoozeConversation,
   tagConversation,
   transferConversation,
@@ -211,6 +212,12 @@ export function agentConversationRoutes(app: FastifyInstance, ctx: AppContext): 
   );
   change('close', 'Close the conversation', (a, id) => closeConversation(ctx, a, id));
   change('reopen', 'Reopen a closed conversation', (a, id) => reopenConversation(ctx, a, id));
+  change(
+    'pending',
+    'Mark pending: the team waits for the visitor. The visitor writing (or `open`) makes it open again',
+    (a, id) => setPending(ctx, a, id, 'pending'),
+  );
+  change('open', 'From pending back to open', (a, id) => setPending(ctx, a, id, 'open'));
 
   const respond = async (actor: AgentActor, id: string) => ({
     conversation: await getConversationForAgent(ctx, actor, id),

@@ -138,6 +138,8 @@ export const conversationStore = {
     id: string,
     patch: {
       at: number;
+      /** Who writes: with isPublic, it sets the log's facts on the row (migration 007). */
+      author: MessageRow['author_kind'];
       isPublic: boolean;
       preview: string | null;
       firstResponse: boolean;
@@ -146,6 +148,8 @@ export const conversationStore = {
       waiting?: 'start' | 'stop' | null;
       /** The visitor wrote: a snooze ends. */
       wake?: boolean;
+      /** The visitor wrote: a pending conversation is open again (decided under the row lock). */
+      open?: boolean;
     },
   ): Promise<number> => {
     const row = await db
@@ -167,6 +171,31 @@ export const conversationStore = {
         }),
         ...(patch.waiting === 'stop' && { waiting_since: null }),
         ...(patch.wake === true && { snoozed_until: null }),
+        ...(patch.open === true && {
+          status: sql<ConversationRow['status']>`case when status = 'pending' then 'open' else status end`,
+        }),
+        // Facts of the log for analytics (docs/analytics.md), in the statement that appends to it.
+        ...(patch.isPublic &&
+          patch.author !== 'system' && { public_messages: eb('public_messages', '+', 1) }),
+        ...(patch.isPublic &&
+          patch.author === 'visitor' && {
+            first_visitor_at: eb.fn.coalesce('first_visitor_at', eb.val(patch.at)),
+          }),
+        ...(patch.isPublic &&
+          patch.author === 'agent' && {
+            first_reply_at: eb
+              .case()
+              .when(
+                eb.and([
+                  eb('first_reply_at', 'is', null),
+                  eb('first_visitor_at', 'is not', null),
+                  eb('first_visitor_at', '<=', patch.at),
+                ]),
+              )
+              .then(patch.at)
+              .else(eb.ref('first_reply_at'))
+              .end(),
+          }),
       }))
       .where('id', '=', id)
       .returning('last_seq')

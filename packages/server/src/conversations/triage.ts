@@ -44,6 +44,28 @@ export async function snoozeConversation(
   notifyConversation(ctx, conv, 'snoozed');
 }
 
+/**
+ * Pending (`pending`): the team waits for the visitor (asked for an order number, say). Out of the
+ * open views until the visitor writes, which makes it open again (doSend), or an agent opens it
+ * (`open`). Nothing happens when it has that status already.
+ */
+export async function setPending(
+  ctx: AppContext,
+  actor: AgentActor,
+  id: string,
+  status: 'pending' | 'open',
+): Promise<void> {
+  const now = ctx.clock.now();
+  const r = await ctx.db.transaction().execute(async (trx) => {
+    const conv = await checkConversation(trx, actor, id);
+    checkOpen(conv);
+    if (conv.status === status) return null;
+    await conversationStore.update(trx, id, { status, updated_at: now });
+    return conv;
+  });
+  if (r) notifyConversation(ctx, r, status === 'pending' ? 'pending' : 'opened');
+}
+
 /** Ends a snooze before its time; nothing happens when the conversation is not snoozed. */
 export async function unsnoozeConversation(ctx: AppContext, actor: AgentActor, id: string): Promise<void> {
   const now = ctx.clock.now();
@@ -91,6 +113,7 @@ async function doNote(
 ): Promise<MessageRow> {
   const seq = await conversationStore.nextSeq(trx, conv.id, {
     at: now,
+    author: 'agent',
     isPublic: false,
     preview: null,
     firstResponse: false,

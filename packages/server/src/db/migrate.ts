@@ -5,15 +5,17 @@ import * as m003 from './migrations/003_widget';
 import * as m004 from './migrations/004_cluster';
 import * as m005 from './migrations/005_console';
 import * as m006 from './migrations/006_analytics';
+import * as m007 from './migrations/007_log_facts';
 
 /** Migrations are imported statically so that they ship inside any bundle and need no file system walk. */
-const migrations: Record<string, Migration> = {
+export const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': m001,
   '002_files': m002,
   '003_widget': m003,
   '004_cluster': m004,
   '005_console': m005,
   '006_analytics': m006,
+  '007_log_facts': m007,
 };
 
 class StaticProvider implements MigrationProvider {

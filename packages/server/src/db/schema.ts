@@ -128,6 +128,12 @@ export interface ConversationsTable {
   /** Since when the visitor waits for a public answer; null when the team spoke last. */
   waiting_since: number | null;
   snoozed_until: number | null;
+  /** The first public visitor message (a fact of the log, written with that message: migration 007). */
+  first_visitor_at: number | null;
+  /** The first public message of a human agent at or after first_visitor_at. */
+  first_reply_at: number | null;
+  /** Public messages of the visitor, agents and bots: not notes, not system lines. */
+  public_messages: number;
 }
 
 export interface MessagesTable {

@@ -41,6 +41,12 @@ export async function purgeExpiredConversations(
         siteConversations += await privacyStore.deleteConversations(trx, batch);
         return ids;
       });
+      ctx.bus.publish({
+        type: 'conversations.removed',
+        siteId: site.id,
+        conversationIds: batch,
+        reason: 'retention',
+      });
       // Rows first, bytes after the commit: a crash in between leaves inert bytes, never a dangling row.
       for (const id of fileIds) await storage.remove(id);
       siteFiles += fileIds.length;

@@ -37,6 +37,12 @@ export const privacyStore = {
     return Number(r.numDeletedRows);
   },
 
+  /** The ids of a visitor's conversations (consoles are told they are gone). */
+  conversationIdsOfVisitor: async (db: Kysely<DB>, visitorId: string): Promise<string[]> =>
+    (await db.selectFrom('conversations').select('id').where('visitor_id', '=', visitorId).execute()).map(
+      (r) => r.id,
+    ),
+
   /** Everything a visitor left, counted before an erasure. */
   visitorFootprint: async (db: Kysely<DB>, visitorId: string) => {
     const [conversations, messages, pageViews, events] = await Promise.all([

@@ -98,6 +98,7 @@ export async function eraseVisitor(
   const r = await ctx.db.transaction().execute(async (trx) => {
     const footprint = await privacyStore.visitorFootprint(trx, id);
     const fileIds = await privacyStore.filesOfVisitor(trx, id);
+    const conversationIds = await privacyStore.conversationIdsOfVisitor(trx, id);
     await privacyStore.deleteVisitor(trx, id, fileIds);
     const erased = { ...footprint, files: fileIds.length };
     await doAudit(trx, actor, now, {
@@ -106,9 +107,16 @@ export async function eraseVisitor(
       siteId: row.site_id,
       details: erased,
     });
-    return { erased, fileIds };
+    return { erased, fileIds, conversationIds };
   });
   for (const fileId of r.fileIds) await storage.remove(fileId);
   ctx.bus.publish({ type: 'visitor.erased', siteId: row.site_id, visitorId: id });
+  if (r.conversationIds.length > 0)
+    ctx.bus.publish({
+      type: 'conversations.removed',
+      siteId: row.site_id,
+      conversationIds: r.conversationIds,
+      reason: 'erased',
+    });
   return r.erased;
 }

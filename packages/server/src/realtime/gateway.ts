@@ -22,7 +22,13 @@ import { sessionStore } from '../auth/store';
 import { SESSION_TTL_MS } from '../auth/actions';
 
 /** Conversation changes visitors never hear of. */
-const AGENT_ONLY_REASONS: ReadonlySet<ConversationChangeReason> = new Set(['snoozed', 'unsnoozed', 'tagged']);
+const AGENT_ONLY_REASONS: ReadonlySet<ConversationChangeReason> = new Set([
+  'snoozed',
+  'unsnoozed',
+  'tagged',
+  'pending',
+  'opened',
+]);
 
 /** Frames a socket may have waiting for their turn. */
 const MAX_QUEUED_FRAMES = 256;
@@ -280,6 +286,15 @@ export class Gateway {
           c.send({ t: 'bye', reason: 'access_changed', reconnect: true });
           c.close(CLOSE.reauthenticate, 'access changed');
         }
+        return;
+      }
+      case 'conversations.removed': {
+        const text = serialize({
+          t: 'conversations_removed',
+          conversationIds: e.conversationIds,
+          reason: e.reason,
+        });
+        for (const c of r.agentsOfSite(e.siteId)) c.push(text);
         return;
       }
       case 'visitor.erased': {

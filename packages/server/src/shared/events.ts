@@ -52,6 +52,13 @@ export type DomainEvent =
     }
   /** A visitor was erased (GDPR): its widget connections end at once. */
   | { type: 'visitor.erased'; siteId: string; visitorId: string }
+  /** Conversations were deleted (erasure, retention): the site's agents drop them. */
+  | {
+      type: 'conversations.removed';
+      siteId: string;
+      conversationIds: string[];
+      reason: 'erased' | 'retention';
+    }
   /** Role or site membership changed: open sockets must reconnect so that their rights are read again. */
   | { type: 'agent.access_changed'; agentId: string };
 

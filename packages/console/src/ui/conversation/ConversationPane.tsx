@@ -142,6 +142,26 @@ function ThreadActions({ runtime, summary }: { runtime: ConsoleRuntime; summary:
         </button>
       )}
       <SnoozeControl runtime={runtime} summary={summary} />
+      {summary.status === 'open' && (
+        <button
+          type="button"
+          disabled={busy}
+          title="Waiting for the visitor: out of the open view until they write"
+          onClick={() => runtime.setPending(id, true)}
+        >
+          Mark pending
+        </button>
+      )}
+      {summary.status === 'pending' && (
+        <button
+          type="button"
+          disabled={busy}
+          title="Back to the open view"
+          onClick={() => runtime.setPending(id, false)}
+        >
+          Open again
+        </button>
+      )}
       {closed ? (
         <button type="button" disabled={busy} onClick={() => runtime.reopen(id)}>
           Reopen
