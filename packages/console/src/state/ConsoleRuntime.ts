@@ -12,13 +12,14 @@ import type { ConsoleApi, Session } from '../api/ConsoleApi';
 import { uploadWithProgress } from '../api/upload';
 import { Observable } from '../lib/observable';
 import { Chime } from '../lib/sound';
+import { notificationPermission, showSystemNotification } from '../lib/systemNotification';
 import type { AppEnd } from './appEnd';
 import { ComposerStore } from './ComposerStore';
 import { ConnectionStore } from './ConnectionStore';
 import { DirectoryStore } from './DirectoryStore';
 import { applyEvent, isAgentView, type ConsoleStores } from './dispatch';
 import { InboxStore } from './InboxStore';
-import { NotificationCenter, type Attention, type Permission } from './NotificationCenter';
+import { NotificationCenter, type Attention } from './NotificationCenter';
 import { threadRows, type ThreadParts } from './thread';
 import { LiveVisitorsStore } from './LiveVisitorsStore';
 import { SearchStore } from './SearchStore';
@@ -91,7 +92,7 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
       permission: notificationPermission(),
       alerter: {
         chime: () => this.chime.play(),
-        notify: (n) => this.#systemNotification(n),
+        notify: showSystemNotification,
       },
     });
   }
@@ -562,16 +563,6 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
     if (document.title !== title) document.title = title;
   }
 
-  #systemNotification(n: { title: string; body: string; tag: string; conversationId: string }): void {
-    if (typeof Notification === 'undefined') return;
-    const notification = new Notification(n.title, { body: n.body, tag: n.tag });
-    notification.addEventListener('click', () => {
-      window.focus();
-      location.hash = `#/c/${encodeURIComponent(n.conversationId)}`;
-      notification.close();
-    });
-  }
-
   #wireBrowser(): void {
     const { signal } = this.#listeners;
     const seen = (): void => this.#markShownAsRead();
@@ -592,10 +583,6 @@ export class ConsoleRuntime extends Observable implements ConsoleStores {
   async enableSilently(): Promise<void> {
     this.notifications.audioState(await this.chime.unlock());
   }
-}
-
-function notificationPermission(): Permission {
-  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 }
 
 function readJson(key: string): unknown {
