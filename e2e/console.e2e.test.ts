@@ -1,7 +1,8 @@
 /**
  * The agent console (packages/console) in a real browser: sign-in and its refusals, the forced
  * change of a one-time password, a socket refused later on, the live inbox, sneak peek, replies and
- * private notes, assign and close, reconnecting and catching up, and user text rendered as text only.
+ * private notes, assign and close, reconnecting and catching up, user text rendered as text only, and
+ * desktop notifications.
  * Two agents at once, admin screens and live sign-out are in console-team.e2e.test.ts.
  */
 import { expect, test } from 'vitest';
@@ -332,4 +333,80 @@ test('visitor text is shown as text, never as HTML; only http(s) and mailto beco
   await expect(threadRow(b.page, '<b>bold?</b>').locator('.msg-body').textContent()).resolves.toBe(answer);
   await eventually(() => expect(customer.messages.map((m) => m.body)).toContain(answer));
   expect(b.recording.dialogs).toEqual([]);
+});
+
+test('desktop notifications: allowed from the profile, raised while the console is in the background, a click opens the conversation', async () => {
+  // The browser's Notification API, recorded: headless Chromium shows no system notifications.
+  await b.page.addInitScript(() => {
+    type Shown = { title: string; body: string; tag: string; closed: boolean; click: () => void };
+    const shown: Shown[] = [];
+    (window as unknown as { shownNotifications: Shown[] }).shownNotifications = shown;
+    class RecordedNotification {
+      static permission: NotificationPermission = 'default';
+      static requestPermission(): Promise<NotificationPermission> {
+        RecordedNotification.permission = 'granted';
+        return Promise.resolve('granted');
+      }
+      readonly #entry: Shown;
+      constructor(title: string, options: { body?: string; tag?: string } = {}) {
+        this.#entry = {
+          title,
+          body: options.body ?? '',
+          tag: options.tag ?? '',
+          closed: false,
+          click: () => {},
+        };
+        shown.push(this.#entry);
+      }
+      addEventListener(type: string, listener: () => void): void {
+        if (type === 'click') this.#entry.click = listener;
+      }
+      close(): void {
+        this.#entry.closed = true;
+      }
+    }
+    Object.defineProperty(window, 'Notification', { value: RecordedNotification, configurable: true });
+  });
+  await signInAsOwner();
+  await b.page.goto(`${b.server.url}/console#/profile`);
+  const desktop = b.page.getByRole('checkbox', { name: /system notification/ });
+  await expect(desktop.isDisabled()).resolves.toBe(true);
+  await b.page.getByRole('button', { name: 'Allow notifications…' }).click();
+  await eventually(async () => expect(await desktop.isChecked()).toBe(true));
+  await b.page.goto(`${b.server.url}/console#/`);
+
+  // In the foreground nothing is raised; in the background (no focus) a new chat is.
+  const customer = await visitorOf(b);
+  await customer.client.send('Seen in the foreground').acked;
+  await inboxItem(b.page, 'Seen in the foreground').waitFor();
+  await b.page.evaluate(() => {
+    document.hasFocus = () => false;
+  });
+  const other = await visitorOf(b);
+  const ack = await other.client.send('Is anyone there?').acked;
+  await inboxItem(b.page, 'Is anyone there?').waitFor();
+  const shown = () =>
+    b.page.evaluate(() =>
+      (
+        window as unknown as {
+          shownNotifications: { title: string; body: string; tag: string; closed: boolean }[];
+        }
+      ).shownNotifications.map(({ title, body, tag, closed }) => ({ title, body, tag, closed })),
+    );
+  await eventually(async () =>
+    expect(await shown()).toEqual([
+      {
+        title: expect.stringMatching(/^New conversation: /) as string,
+        body: 'Is anyone there?',
+        tag: `parley:${ack.conversationId}`,
+        closed: false,
+      },
+    ]),
+  );
+  await b.page.evaluate(() =>
+    (window as unknown as { shownNotifications: { click: () => void }[] }).shownNotifications[0]?.click(),
+  );
+  await threadRow(b.page, 'Is anyone there?').waitFor();
+  expect(new URL(b.page.url()).hash).toBe(`#/c/${ack.conversationId}`);
+  await eventually(async () => expect((await shown())[0]?.closed).toBe(true));
 });
