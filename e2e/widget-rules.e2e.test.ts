@@ -1,8 +1,8 @@
 /**
  * What decides whether and how the widget shows: business hours (open, closed by a holiday) with
- * both behaviours (hide, offline form), nobody online, URL targeting with single-page-app route
- * changes, each kind of invitation trigger (once per visit unless `repeat: 'always'`), and identity
- * verification accepted and refused.
+ * both behaviours (hide, offline form), nobody online and an open page following agents who come
+ * and go, URL targeting with single-page-app route changes, each kind of invitation trigger (once
+ * per visit unless `repeat: 'always'`), and identity verification accepted and refused.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { expect, test } from 'vitest';
@@ -93,6 +93,18 @@ test('during hours with nobody online the site chooses between hiding and the of
   const form = await w.site({ noAgents: 'offline_form' });
   await w.page.goto(w.hostPage({ siteKey: form.key, path: '/other' }));
   expect(await readyMode(w.page)).toBe('offline');
+});
+
+test('an open page follows the team: the hidden launcher shows when an agent comes online, and goes when nobody is left', async () => {
+  const site = await w.site({ noAgents: 'hide' });
+  await w.page.goto(w.hostPage({ siteKey: site.key, poll: 300 }));
+  expect(await readyMode(w.page)).toBe('hidden');
+  const ui = widget(w.page);
+  await w.agent();
+  await ui.launcher.waitFor();
+  const away = await http(w.server, 'PATCH', '/api/v1/me', { agent: w.owner, body: { status: 'away' } });
+  expect(away.status).toBe(200);
+  await ui.host.waitFor({ state: 'hidden' });
 });
 
 test('URL targeting: include and exclude patterns, re-checked on single-page-app route changes', async () => {

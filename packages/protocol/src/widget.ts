@@ -302,7 +302,10 @@ export const VisitorResponse = z.object({ visitor: Visitor });
 export const VisitorPollResponse = z.object({
   conversationId: Id.nullable(),
   unread: z.number().int().min(0),
+  /** As the widget configuration's `agentsOnline`, now: the loader re-decides what it offers. */
+  agentsOnline: z.boolean(),
 });
+export type VisitorPollResponse = z.infer<typeof VisitorPollResponse>;
 
 /** `POST /api/v1/visitor/conversations/:id/rating`: once closed (or while open); may be changed. */
 export const RatingRequest = z.object({

@@ -1,7 +1,8 @@
 /**
  * `GET /api/v1/visitor/poll`: what the widget's loader asks while its chat UI (and socket) is not
  * loaded — the open conversation and the team messages the visitor has not read (a proactive
- * message) — and a sign of the visitor that keeps it in the live-visitors list.
+ * message), whether an agent is online (widgetConfig.integration.test.ts follows it) — and a sign of
+ * the visitor that keeps it in the live-visitors list.
  */
 import { describe, expect, it } from 'vitest';
 import type { LiveVisitor, Message } from '@parley/protocol';
@@ -13,6 +14,7 @@ const t = useTestServer();
 interface Poll {
   conversationId: string | null;
   unread: number;
+  agentsOnline: boolean;
 }
 
 const poll = (token: string, headers: Record<string, string> = {}) =>
@@ -58,23 +60,23 @@ describe('visitor poll', () => {
 
     const empty = await poll(v.token);
     expect(empty.status).toBe(200);
-    expect(empty.body).toEqual({ conversationId: null, unread: 0 });
+    expect(empty.body).toEqual({ conversationId: null, unread: 0, agentsOnline: false });
 
     const first = await proactive(agent, v.visitorId, 'Hi! Can I help?');
     expect(first.status).toBe(201);
     const conversationId = first.body.conversation.id;
-    expect((await poll(v.token)).body).toEqual({ conversationId, unread: 1 });
+    expect((await poll(v.token)).body).toEqual({ conversationId, unread: 1, agentsOnline: false });
     const second = await proactive(agent, v.visitorId, 'We have a discount today.');
-    expect((await poll(v.token)).body).toEqual({ conversationId, unread: 2 });
+    expect((await poll(v.token)).body).toEqual({ conversationId, unread: 2, agentsOnline: false });
     // Another visitor of the same site sees nothing of it.
-    expect((await poll(other.token)).body).toEqual({ conversationId: null, unread: 0 });
+    expect((await poll(other.token)).body).toEqual({ conversationId: null, unread: 0, agentsOnline: false });
 
     // The visitor's own message does not count; its read mark clears what it covers.
     const ws = await visitorSocket(t.server, v.token, { siteKey: site.key });
     await ws.next('welcome');
     ws.send({ t: 'send', clientMsgId: uuid(), body: 'Yes please' });
     await ws.next('ack');
-    expect((await poll(v.token)).body).toEqual({ conversationId, unread: 2 });
+    expect((await poll(v.token)).body).toEqual({ conversationId, unread: 2, agentsOnline: false });
     ws.send({ t: 'read', conversationId, seq: first.body.message.seq });
     await expect.poll(async () => (await poll(v.token)).body.unread).toBe(1);
     ws.send({ t: 'read', conversationId, seq: second.body.message.seq + 1 });
@@ -84,7 +86,7 @@ describe('visitor poll', () => {
     // A closed conversation is not waiting any more.
     const closed = await http(t.server, 'POST', `/api/v1/conversations/${conversationId}/close`, { agent });
     expect(closed.status).toBe(200);
-    expect((await poll(v.token)).body).toEqual({ conversationId: null, unread: 0 });
+    expect((await poll(v.token)).body).toEqual({ conversationId: null, unread: 0, agentsOnline: false });
   });
 
   it('keeps a visitor whose chat is closed in the live-visitors list, writing at most once a minute', async () => {

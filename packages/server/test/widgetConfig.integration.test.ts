@@ -3,8 +3,16 @@
  * from (deep-merged PATCH, validated), and the identity secret admins hand to their backend.
  */
 import { describe, expect, it } from 'vitest';
-import { WidgetConfig } from '@parley/protocol';
-import { agentSocket, createAgent, createSite, http, useTestServer, type AgentSession } from './helpers';
+import { VisitorPollResponse, WidgetConfig } from '@parley/protocol';
+import {
+  agentSocket,
+  createAgent,
+  createSite,
+  createVisitor,
+  http,
+  useTestServer,
+  type AgentSession,
+} from './helpers';
 
 const t = useTestServer();
 
@@ -155,7 +163,14 @@ describe('GET /api/v1/widget/config', () => {
     const other = await createSite(t.server, t.owner);
     const member = await createAgent(t.server, t.owner, { siteIds: [site.id], name: 'Zed Online' });
     const outsider = await createAgent(t.server, t.owner, { siteIds: [other.id] });
-    const online = async () => WidgetConfig.parse((await config(site.key)).body).agentsOnline;
+    const visitor = await createVisitor(t.server, site.key);
+    // The configuration a page loads and the poll of a page already open say the same.
+    const online = async () => {
+      const loaded = WidgetConfig.parse((await config(site.key)).body).agentsOnline;
+      const poll = await http(t.server, 'GET', '/api/v1/visitor/poll', { visitorToken: visitor.token });
+      expect(VisitorPollResponse.parse(poll.body).agentsOnline).toBe(loaded);
+      return loaded;
+    };
 
     // An outsider online and connected does not count.
     await setStatus(outsider, 'online');

@@ -66,6 +66,22 @@ export const agentStore = {
       .orderBy('name')
       .limit(limit)
       .execute(),
+  /** Active agents of the site (owners and admins see every site) whose status is online. */
+  onlineIdsForSite: async (db: Kysely<DB>, siteId: string) =>
+    (
+      await db
+        .selectFrom('agents')
+        .select('id')
+        .where('active', '=', 1)
+        .where('status', '=', 'online')
+        .where((eb) =>
+          eb.or([
+            eb('role', 'in', ['owner', 'admin']),
+            eb('id', 'in', eb.selectFrom('site_agents').select('agent_id').where('site_id', '=', siteId)),
+          ]),
+        )
+        .execute()
+    ).map((r) => r.id),
   logStatus: (db: Kysely<DB>, agentId: string, status: AgentRow['status'], at: number) =>
     db.insertInto('agent_status_log').values({ agent_id: agentId, status, at }).execute(),
 };

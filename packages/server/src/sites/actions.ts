@@ -144,11 +144,24 @@ export async function getWidgetConfig(
   const online = agents.filter((a) => a.status === 'online' && connected.has(a.id));
   const others = agents.filter((a) => !online.includes(a));
   return presentWidgetConfig(row, settings, {
-    agentsOnline: online.length > 0,
+    // Not `online.length > 0`: the candidates are a bounded list, and this must agree with the poll.
+    agentsOnline: await agentsOnlineForSite(ctx, row.id),
     agents: [...online, ...others].slice(0, WIDGET_AGENTS),
     departments,
     transcripts: opts.transcripts,
   });
+}
+
+/**
+ * Is anyone there to answer this site's visitors: an active agent of the site whose status is
+ * online and who has a live console connection on some node. The widget configuration carries it,
+ * and the loader's poll reads it again, so a widget follows agents coming and going without a reload.
+ */
+export async function agentsOnlineForSite(ctx: AppContext, siteId: string): Promise<boolean> {
+  const ids = await agentStore.onlineIdsForSite(ctx.db, siteId);
+  if (ids.length === 0) return false;
+  const connected = await ctx.presence.connectedAgents();
+  return ids.some((id) => connected.has(id));
 }
 
 /** The HMAC key of identity verification (admins): the site's backend needs it to sign user ids. */

@@ -5,7 +5,13 @@
  * when the visitor opens the chat or a trigger fires, loads the chat UI. `window.Parley` is its
  * only global; calls queued by the stub snippet before it arrived are replayed.
  */
-import { isUrlTargeted, type Trigger, type WidgetConfig, type WidgetLanguage } from '@parley/protocol';
+import {
+  isUrlTargeted,
+  type Trigger,
+  type VisitorPollResponse,
+  type WidgetConfig,
+  type WidgetLanguage,
+} from '@parley/protocol';
 import { chooseLanguage } from '../shared/language';
 import type { ChatMode, MountUi, Shell, WidgetEvents, WidgetUi } from '../shared/shell';
 import { key, local, read, session, write } from '../shared/storage';
@@ -193,15 +199,16 @@ function boot(script: HTMLScriptElement): void {
       }
       config = JSON.parse(cached) as WidgetConfig;
     }
-    lang = chooseLanguage(config.appearance.language, navigator.languages);
-    launcher = createLauncher(config.appearance, lang);
+    const c = config;
+    lang = chooseLanguage(c.appearance.language, navigator.languages);
+    launcher = createLauncher(c.appearance, lang);
     launcher.button.addEventListener('click', () => api.toggle());
     token().catch((error: unknown) => {
       warn(error);
       hiddenByApi = true;
       evaluate();
     });
-    triggers = createTriggers(config.triggers, {
+    triggers = createTriggers(c.triggers, {
       fired: () => (read(session, key('fired', siteKey)) ?? '').split(' ').filter(Boolean),
       remember: (id) =>
         write(session, key('fired', siteKey), `${read(session, key('fired', siteKey)) ?? ''} ${id}`),
@@ -218,12 +225,15 @@ function boot(script: HTMLScriptElement): void {
     // A conversation under way, or messages still waiting to be sent: connect now, not on a click.
     if (underWay()) withUi(() => undefined);
     // No socket before the UI loads: while the page is visible (`hidden` is visibilityState !==
-    // 'visible'), ask every 20 s (`data-poll` ms) whether the team wrote, a proactive message; if
-    // so, load the UI and open the panel. Once the UI is loaded its socket carries everything.
+    // 'visible'), ask every 20 s (`data-poll` ms) whether an agent is online (the launcher follows)
+    // and whether the team wrote, a proactive message; if so, load the UI and open the panel.
+    // Once the UI is loaded its socket carries everything.
     setInterval(
       () => {
         if (!ui && !document.hidden)
-          post<{ unread: number }>('/api/v1/visitor/poll').then((r) => {
+          post<VisitorPollResponse>('/api/v1/visitor/poll').then((r) => {
+            c.agentsOnline = r.agentsOnline;
+            evaluate();
             if (r.unread && !launcher?.host.hidden) withUi((u) => u.open());
           }, Boolean);
       },
