@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/migrate';
 import { searchStore } from '../src/search/store';
-import { OLD_SITE, useOldDatabase } from './testDb';
+import { OLD_AGENT, OLD_SITE, useOldDatabase } from './testDb';
 
 const t = useOldDatabase(['001_initial', '002_files', '003_widget', '004_cluster']);
 
@@ -30,18 +30,7 @@ describe('migration 005_console', () => {
       .insertInto('visitors')
       .values([visitor('v1', 'Grace Hopper', 'grace@navy.example'), visitor('v2', null, null)])
       .execute();
-    await db
-      .insertInto('agents')
-      .values({
-        id: 'a',
-        email: 'a@x',
-        name: 'Ann',
-        password_hash: 'x',
-        role: 'agent',
-        created_at: 1,
-        updated_at: 1,
-      })
-      .execute();
+    await db.insertInto('agents').values(OLD_AGENT).execute();
     const conversation = (id: string, visitorId: string, status: string, firstResponseAt: number | null) => ({
       id,
       site_id: 's',

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/migrate';
-import { OLD_SITE, useOldDatabase } from './testDb';
+import { OLD_AGENT, OLD_SITE, useOldDatabase } from './testDb';
 
 const t = useOldDatabase([
   '001_initial',
@@ -25,18 +25,7 @@ describe('migration 007_log_facts', () => {
       .insertInto('visitors')
       .values({ id: 'v', site_id: 's', token_hash: 'h', attributes: '{}', first_seen_at: 1, last_seen_at: 1 })
       .execute();
-    await db
-      .insertInto('agents')
-      .values({
-        id: 'a',
-        email: 'a@x',
-        name: 'Ann',
-        password_hash: 'x',
-        role: 'agent',
-        created_at: 1,
-        updated_at: 1,
-      })
-      .execute();
+    await db.insertInto('agents').values(OLD_AGENT).execute();
     const conversation = (id: string, source: string) => ({
       id,
       site_id: 's',

@@ -74,6 +74,17 @@ export const OLD_SITE = {
   created_at: 1,
 };
 
+/** An agent row (id `a`, role agent) as the first migrations define agents. */
+export const OLD_AGENT = {
+  id: 'a',
+  email: 'a@x',
+  name: 'Ann',
+  password_hash: 'x',
+  role: 'agent',
+  created_at: 1,
+  updated_at: 1,
+};
+
 /**
  * An upgrade test's database: its own, with the schema of an older release (the named migrations
  * only), opened before the file's tests and dropped after them. `old` is the same database
