@@ -136,16 +136,18 @@ export async function getWidgetConfig(
   if (!originAllowed(siteOrigins(row), origin))
     throw new AppError('origin_not_allowed', `origin ${origin ?? ''} is not allowed for this site`, 403);
   const settings = readSettings(parseJsonColumn<unknown>(row.settings, {}));
-  const [agents, departments, connected] = await Promise.all([
+  const live = ctx.presence.connectedAgents();
+  const [agents, departments, connected, agentsOnline] = await Promise.all([
     agentStore.withAccessToSite(ctx.db, row.id, AGENT_CANDIDATES),
     departmentStore.forSite(ctx.db, row.id),
-    ctx.presence.connectedAgents(),
+    live,
+    // Not from the candidates (a bounded list): the same answer as the loader's poll.
+    agentsOnlineForSite(ctx, row.id, live),
   ]);
   const online = agents.filter((a) => a.status === 'online' && connected.has(a.id));
   const others = agents.filter((a) => !online.includes(a));
   return presentWidgetConfig(row, settings, {
-    // Not `online.length > 0`: the candidates are a bounded list, and this must agree with the poll.
-    agentsOnline: await agentsOnlineForSite(ctx, row.id),
+    agentsOnline,
     agents: [...online, ...others].slice(0, WIDGET_AGENTS),
     departments,
     transcripts: opts.transcripts,
@@ -157,10 +159,15 @@ export async function getWidgetConfig(
  * online and who has a live console connection on some node. The widget configuration carries it,
  * and the loader's poll reads it again, so a widget follows agents coming and going without a reload.
  */
-export async function agentsOnlineForSite(ctx: AppContext, siteId: string): Promise<boolean> {
+export async function agentsOnlineForSite(
+  ctx: AppContext,
+  siteId: string,
+  /** The presence set when the caller reads it anyway (one read, not two). */
+  live?: Promise<ReadonlySet<string>>,
+): Promise<boolean> {
   const ids = await agentStore.onlineIdsForSite(ctx.db, siteId);
   if (ids.length === 0) return false;
-  const connected = await ctx.presence.connectedAgents();
+  const connected = await (live ?? ctx.presence.connectedAgents());
   return ids.some((id) => connected.has(id));
 }
 
