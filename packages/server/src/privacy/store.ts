@@ -37,21 +37,13 @@ export const privacyStore = {
     return Number(r.numDeletedRows);
   },
 
-  /** The ids of a visitor's conversations (consoles are told they are gone). */
-  conversationIdsOfVisitor: async (db: Kysely<DB>, visitorId: string): Promise<string[]> =>
-    (await db.selectFrom('conversations').select('id').where('visitor_id', '=', visitorId).execute()).map(
-      (r) => r.id,
-    ),
-
-  /** Everything a visitor left, counted before an erasure. */
+  /**
+   * Everything a visitor left, counted before an erasure; the conversations by id (consoles are
+   * told they are gone).
+   */
   visitorFootprint: async (db: Kysely<DB>, visitorId: string) => {
     const [conversations, messages, pageViews, events] = await Promise.all([
-      count(
-        db
-          .selectFrom('conversations')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('visitor_id', '=', visitorId),
-      ),
+      db.selectFrom('conversations').select('id').where('visitor_id', '=', visitorId).execute(),
       count(
         db
           .selectFrom('messages as m')
@@ -72,7 +64,7 @@ export const privacyStore = {
           .where('visitor_id', '=', visitorId),
       ),
     ]);
-    return { conversations, messages, pageViews, events };
+    return { conversationIds: conversations.map((r) => r.id), messages, pageViews, events };
   },
 
   /** Files of the visitor's conversations, and its own uploads that no message took. */

@@ -96,11 +96,10 @@ export async function eraseVisitor(
   const row = await checkVisitor(ctx, actor, id);
   const now = ctx.clock.now();
   const r = await ctx.db.transaction().execute(async (trx) => {
-    const footprint = await privacyStore.visitorFootprint(trx, id);
+    const { conversationIds, ...counts } = await privacyStore.visitorFootprint(trx, id);
     const fileIds = await privacyStore.filesOfVisitor(trx, id);
-    const conversationIds = await privacyStore.conversationIdsOfVisitor(trx, id);
     await privacyStore.deleteVisitor(trx, id, fileIds);
-    const erased = { ...footprint, files: fileIds.length };
+    const erased = { conversations: conversationIds.length, ...counts, files: fileIds.length };
     await doAudit(trx, actor, now, {
       action: 'visitor.erased',
       target: { kind: 'visitor', id },
