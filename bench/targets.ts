@@ -7,7 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { scratchDatabase, type ScratchDatabase } from '../packages/server/test/scratchDatabase';
 import { pool } from './peers';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -105,32 +105,8 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export async function createDatabase(
-  kind: 'sqlite' | 'postgres',
-): Promise<{ url: string; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-    return {
-      url: path.join(dir, 'parley.db'),
-      drop: () => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })),
-    };
-  }
-  const db = `parley_bench_${Date.now()}`;
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${db}`);
-  await c.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${db}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = new pg.Client({ connectionString: PG_ADMIN });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      await d.end();
-    },
-  };
+export function createDatabase(kind: 'sqlite' | 'postgres'): Promise<ScratchDatabase> {
+  return scratchDatabase(kind, PG_ADMIN, 'parley_bench');
 }
 
 let nextPort = 39100;
