@@ -86,11 +86,7 @@ export async function computeReport(
     sites: inputs,
     statusLog,
   });
-  const filter = {
-    siteIds: params.siteIds,
-    departmentId: params.departmentId,
-    assigneeId: params.assigneeId,
-  };
+  const filter = factFilter(params);
   // One after the other, never both at once: on a small machine a report must leave a core to
   // the live chat (docs/performance.md, "Analytics").
   await analyticsStore.forEachFact(db, { ...filter, start: p.prevStart, end: p.start }, 'previous', (c) => {
@@ -130,6 +126,11 @@ export async function computeReport(
 
   const departments = await departmentInputs(db, params, openByDepartment);
   return report.finish(agents, departments, statusLog);
+}
+
+/** The conversations a report reads: its sites, department and agent filters (dates apart). */
+function factFilter(params: ReportParams) {
+  return { siteIds: params.siteIds, departmentId: params.departmentId, assigneeId: params.assigneeId };
 }
 
 async function departmentInputs(
@@ -192,11 +193,7 @@ export async function conversationList(
   );
   const classify = classifier({ sites: inputs, statusLog, now }, p.start);
   const conversations: Classified[] = [];
-  const filter = {
-    siteIds: params.siteIds,
-    departmentId: params.departmentId,
-    assigneeId: params.assigneeId,
-  };
+  const filter = factFilter(params);
   await analyticsStore.forEachFact(db, { ...filter, start: p.start, end: p.end }, 'list', (c) => {
     const kept = classify({ ...c });
     if (kept !== null) conversations.push(kept);
